@@ -1,0 +1,1 @@
+"""Graftwork GPU worker."""
