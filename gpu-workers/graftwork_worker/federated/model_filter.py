@@ -45,6 +45,10 @@ def mixing_weights(base_weights: np.ndarray, masks: np.ndarray) -> np.ndarray:
     return w / w.sum(axis=1, keepdims=True)
 
 
+def _loss_of(base_weights: np.ndarray, kept: np.ndarray, proxy_losses: ProxyLosses) -> float:
+    return float(proxy_losses(mixing_weights(base_weights, kept[None].astype(np.float64)))[0])
+
+
 def _utilities(base_weights: np.ndarray, kept: np.ndarray, loss_kept: float,
                proxy_losses: ProxyLosses) -> tuple[np.ndarray, int]:
     k = kept.size
@@ -73,7 +77,7 @@ class KeepAll:
     def __call__(self, base_weights: np.ndarray, proxy_losses: ProxyLosses) -> FilterResult:
         base_weights = _check(base_weights)
         kept = np.ones(base_weights.size, dtype=bool)
-        loss = float(proxy_losses(mixing_weights(base_weights, kept[None].astype(np.float64)))[0])
+        loss = _loss_of(base_weights, kept, proxy_losses)
         utilities, evals = _utilities(base_weights, kept, loss, proxy_losses)
         return FilterResult(kept, utilities, loss, loss, evals + 1)
 
@@ -90,7 +94,7 @@ class GreedyBackwardElimination:
         base_weights = _check(base_weights)
         k = base_weights.size
         kept = np.ones(k, dtype=bool)
-        current = float(proxy_losses(mixing_weights(base_weights, kept[None].astype(np.float64)))[0])
+        current = _loss_of(base_weights, kept, proxy_losses)
         loss_all, evals = current, 1
         while kept.sum() > max(self.min_keep, 1):
             candidates = np.flatnonzero(kept)
@@ -118,13 +122,13 @@ class LeaveOneOut:
         base_weights = _check(base_weights)
         k = base_weights.size
         all_kept = np.ones(k, dtype=bool)
-        loss_all = float(proxy_losses(mixing_weights(base_weights, all_kept[None].astype(np.float64)))[0])
+        loss_all = _loss_of(base_weights, all_kept, proxy_losses)
         utilities, evals = _utilities(base_weights, all_kept, loss_all, proxy_losses)
         kept = utilities >= 0
         if kept.sum() < self.min_keep:  # keep the most useful ones
             kept = np.zeros(k, dtype=bool)
             kept[np.argsort(-utilities)[: self.min_keep]] = True
-        loss_kept = float(proxy_losses(mixing_weights(base_weights, kept[None].astype(np.float64)))[0])
+        loss_kept = _loss_of(base_weights, kept, proxy_losses)
         return FilterResult(kept, utilities, loss_all, loss_kept, evals + 2)
 
 
