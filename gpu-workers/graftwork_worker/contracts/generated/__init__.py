@@ -1,0 +1,1 @@
+"""Pydantic models generated from contracts/ by `npm run contracts:gen`. Do not edit."""
