@@ -6,6 +6,7 @@ directly: everything goes through this object, so each engine is testable with a
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping, Protocol, Sequence
@@ -20,6 +21,26 @@ class JobConfigError(Exception):
 
     The runtime reports it as a terminal failure with reason `config_error` (no retry).
     """
+
+
+class NonFiniteLoss(Exception):
+    """The training loss became NaN or infinite; reported with reason `non_finite_loss` (no retry)."""
+
+    def __init__(self, value: float, step: int) -> None:
+        super().__init__(f"loss is {value} at step {step}")
+        self.value = value
+        self.step = step
+
+
+def ensure_finite_loss(value: float, step: int) -> float:
+    """Return `value` as a float, or raise NonFiniteLoss when it diverged.
+
+    Engines call this after logging the loss, so the diverged point still reaches the service.
+    """
+    loss = float(value)
+    if not math.isfinite(loss):
+        raise NonFiniteLoss(loss, step)
+    return loss
 
 
 @dataclass(frozen=True)
@@ -55,8 +76,14 @@ class JobContext(Protocol):
     def log_metrics(self, points: Sequence[MetricPoint]) -> None:
         """Queue metric points; the runtime batches, retries and spools them to disk."""
 
-    def save_checkpoint(self, state: Mapping[str, Any], step: int) -> None:
-        """Persist resumable state (torch.save-able) for this run; the latest wins."""
+    def save_checkpoint(self, state: Mapping[str, Any], step: int, *, force: bool = False) -> bool:
+        """Persist resumable state for this run; the latest wins.
+
+        `state` must load with `torch.load(weights_only=True)`: tensors, numbers, strings and
+        lists/dicts of them. Returns False when skipped because the runtime's minimum interval
+        (seconds or steps since the last save) has not passed; `force` saves anyway (use it for
+        the final state). Returns once the checkpoint is stored by the service.
+        """
 
     def load_checkpoint(self) -> tuple[Mapping[str, Any], int] | None:
         """(state, step) of the last checkpoint of any earlier attempt, or None."""

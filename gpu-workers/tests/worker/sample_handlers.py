@@ -1,0 +1,37 @@
+"""Handlers used by the runtime's tests; they run in the spawned training child."""
+from __future__ import annotations
+
+import time
+from typing import Any, Mapping
+
+from graftwork_worker.worker.job_context import JobConfigError, JobContext, MetricPoint, ensure_finite_loss
+
+
+def slow_steps(ctx: JobContext) -> Mapping[str, Any]:
+    """Steps of spec.stepMs, checking for a cancel each step and logging `step` per step."""
+    for step in range(1, int(ctx.spec["steps"]) + 1):
+        ctx.check_cancelled()
+        ctx.log_metrics([MetricPoint("step_started_at", step, time.time())])
+        time.sleep(ctx.spec["stepMs"] / 1000)
+    return {"steps": ctx.spec["steps"]}
+
+
+def ignores_cancel(ctx: JobContext) -> Mapping[str, Any]:
+    ctx.log_metrics([MetricPoint("alive", 1, 1.0)])
+    time.sleep(600)
+    return {}
+
+
+def bad_config(ctx: JobContext) -> Mapping[str, Any]:
+    raise JobConfigError("spec.heads: 3 does not divide hiddenSize 64")
+
+
+def diverges(ctx: JobContext) -> Mapping[str, Any]:
+    for step, loss in enumerate([1.0, 0.5, float("nan")], start=1):
+        ctx.log_metrics([MetricPoint("loss", step, loss), MetricPoint("grad_norm", step, float("inf"))])
+        ensure_finite_loss(loss, step)
+    return {}
+
+
+def crashes(ctx: JobContext) -> Mapping[str, Any]:
+    raise RuntimeError("boom in the engine")
