@@ -4,7 +4,9 @@ from __future__ import annotations
 from typing import Any, Callable, Mapping
 
 from .strategies.fedavg import fedavg, fedprox
+from .strategies.fedavg_ic import fedavg_ic
 from .strategies.hierfavg import hierfavg
+from .strategies.tornado import tornado_aggregate
 from .strategy import Strategy
 
 StrategyFactory = Callable[[Mapping[str, Any]], Strategy]
@@ -13,6 +15,8 @@ STRATEGIES: dict[str, StrategyFactory] = {
     "fedavg": fedavg,
     "fedprox": fedprox,
     "hierfavg": hierfavg,
+    "fedavg_ic": fedavg_ic,
+    "tornado": tornado_aggregate,
 }
 
 
