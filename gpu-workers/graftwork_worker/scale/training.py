@@ -13,20 +13,12 @@ import random
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Protocol
 
-import numpy as np
 import torch
 from torch import nn
 
-from ..worker.job_context import JobContext, MetricPoint
+from ..worker.job_context import JobContext, MetricPoint, NonFiniteLoss
 from ..data.packing import BatchPool
 from .schedule import warmup_cosine
-
-
-class NonFiniteLossError(RuntimeError):
-    """The loss became NaN or infinite: the run fails with reason `non_finite_loss`, no retry."""
-
-    reason = "non_finite_loss"
-    retryable = False
 
 
 class TrainableModel(Protocol):
@@ -67,8 +59,8 @@ class TrainResult:
 
 
 def _rng_state() -> dict[str, Any]:
-    state: dict[str, Any] = {"torch": torch.get_rng_state(), "python": random.getstate(),
-                             "numpy": np.random.get_state()}
+    # Only tensors and plain Python values: the runtime loads checkpoints with weights_only=True.
+    state: dict[str, Any] = {"torch": torch.get_rng_state(), "python": random.getstate()}
     if torch.cuda.is_available():
         state["cuda"] = torch.cuda.get_rng_state_all()
     return state
@@ -77,7 +69,6 @@ def _rng_state() -> dict[str, Any]:
 def _set_rng_state(state: Mapping[str, Any]) -> None:
     torch.set_rng_state(state["torch"])
     random.setstate(state["python"])
-    np.random.set_state(state["numpy"])
     if "cuda" in state and torch.cuda.is_available():
         torch.cuda.set_rng_state_all(state["cuda"])
 
@@ -171,7 +162,7 @@ class Trainer:
             if not math.isfinite(value):
                 self._log(step, {"train/loss": value})
                 self._flush()
-                raise NonFiniteLossError(f"{self.phase}: training loss is {value} at step {step}")
+                raise NonFiniteLoss(value, step)
             (loss / cfg.grad_accum).backward()
             total += value / cfg.grad_accum
         grad_norm = 0.0

@@ -2,10 +2,10 @@ import pytest
 import torch
 
 from graftwork_worker.data.packing import BatchPool
-from graftwork_worker.scale.training import NonFiniteLossError, TrainConfig, Trainer
-from graftwork_worker.worker.job_context import JobCancelled
+from fakes import FakeJobContext
+from graftwork_worker.scale.training import TrainConfig, Trainer
+from graftwork_worker.worker.job_context import JobCancelled, NonFiniteLoss
 
-from .fake_context import FakeContext
 from .tiny_lm import TinyLM
 
 
@@ -24,7 +24,7 @@ def _eval(model: TinyLM):
 
 
 def test_training_lowers_the_loss_and_logs_metrics(tmp_path):
-    model, ctx = TinyLM(), FakeContext({}, tmp_path)
+    model, ctx = TinyLM(), FakeJobContext({}, tmp_path)
     trainer = Trainer(model, _pool(), TrainConfig(steps=30, batch_size=8, lr=0.05), ctx, phase="p")
     with torch.no_grad():
         first = float(model.training_loss(_pool().ids, _pool().labels))
@@ -33,32 +33,33 @@ def test_training_lowers_the_loss_and_logs_metrics(tmp_path):
     losses = [p for p in ctx.metrics if p.key == "train/loss"]
     assert [p.step for p in losses] == list(range(1, 31))
     assert all(p.context == {"phase": "p"} for p in losses)
-    assert ctx.progress_calls[-1][0] == pytest.approx(1.0)
+    assert ctx.progress_updates[-1][0] == pytest.approx(1.0)
 
 
 def test_new_parameters_get_their_own_learning_rate(tmp_path):
-    model, ctx = TinyLM(), FakeContext({}, tmp_path)
+    model, ctx = TinyLM(), FakeJobContext({}, tmp_path)
     trainer = Trainer(model, _pool(), CFG, ctx, phase="p")
     assert [g["lr"] for g in trainer.optimizer.param_groups] == pytest.approx([0.025, 0.05])
 
 
 def test_resumed_run_continues_identically(tmp_path):
     straight = TinyLM()
-    straight_ctx = FakeContext({}, tmp_path)
+    straight_ctx = FakeJobContext({}, tmp_path)
     straight_result = Trainer(straight, _pool(), CFG, straight_ctx, phase="p", eval_fn=_eval(straight)).run()
 
     # First attempt: cancelled during step 6, after the step-4 checkpoint.
     first = TinyLM()
-    first_ctx = FakeContext({}, tmp_path, cancel_after_checks=5)
+    first_ctx = FakeJobContext({}, tmp_path, cancel_after_checks=6)
     with pytest.raises(JobCancelled):
         Trainer(first, _pool(), CFG, first_ctx, phase="p", eval_fn=_eval(first)).run()
-    checkpoint = first_ctx.last_checkpoint()
+    checkpoint = first_ctx.load_checkpoint()
     assert checkpoint is not None and checkpoint[1] == 4
 
     # Second attempt: a fresh model (as a new process would build) resumes from it.
     resumed = TinyLM()
     torch.manual_seed(12345)  # the new process's RNG differs; the checkpoint must restore it
-    resumed_ctx = FakeContext({}, tmp_path, checkpoint=checkpoint)
+    resumed_ctx = FakeJobContext({}, tmp_path)
+    resumed_ctx.checkpoints = list(first_ctx.checkpoints)
     result = Trainer(resumed, _pool(), CFG, resumed_ctx, phase="p", eval_fn=_eval(resumed)).run()
 
     assert result.resumed_from == 4
@@ -69,23 +70,23 @@ def test_resumed_run_continues_identically(tmp_path):
 
 
 def test_checkpoint_of_another_phase_is_not_resumed(tmp_path):
-    ctx = FakeContext({}, tmp_path)
+    ctx = FakeJobContext({}, tmp_path)
     Trainer(TinyLM(), _pool(), CFG, ctx, phase="pretrain").run()
-    result = Trainer(TinyLM(), _pool(), CFG, FakeContext({}, tmp_path, checkpoint=ctx.last_checkpoint()),
-                     phase="continual").run()
+    assert ctx.load_checkpoint() is not None
+    result = Trainer(TinyLM(), _pool(), CFG, ctx, phase="continual").run()
     assert result.resumed_from is None
 
 
 def test_cancellation_raises_within_one_step(tmp_path):
     model = TinyLM()
     before = [p.detach().clone() for p in model.parameters()]
-    ctx = FakeContext({}, tmp_path, cancel_after_checks=0)
+    ctx = FakeJobContext({}, tmp_path, cancel_after_checks=1)
     with pytest.raises(JobCancelled):
         Trainer(model, _pool(), CFG, ctx, phase="p").run()
-    assert ctx.cancel_checks == 1
+    assert ctx.checks == 1
     assert all(torch.equal(a, b) for a, b in zip(before, model.parameters()))  # no step was taken
 
-    ctx = FakeContext({}, tmp_path, cancel_after_checks=3)
+    ctx = FakeJobContext({}, tmp_path, cancel_after_checks=4)
     with pytest.raises(JobCancelled):
         Trainer(TinyLM(), _pool(), CFG, ctx, phase="p").run()
     steps = [p.step for p in ctx.metrics if p.key == "train/loss"]
@@ -95,9 +96,9 @@ def test_cancellation_raises_within_one_step(tmp_path):
 def test_non_finite_loss_fails_with_its_reason(tmp_path):
     model = TinyLM()
     model.blow_up = True
-    ctx = FakeContext({}, tmp_path)
-    with pytest.raises(NonFiniteLossError, match="step 0") as info:
+    ctx = FakeJobContext({}, tmp_path)
+    with pytest.raises(NonFiniteLoss, match="step 0") as info:
         Trainer(model, _pool(), CFG, ctx, phase="p").run()
-    assert info.value.reason == "non_finite_loss"
+    assert info.value.step == 0
     reported = [p for p in ctx.metrics if p.key == "train/loss"]
     assert len(reported) == 1 and reported[0].value != reported[0].value  # NaN reached the metrics
