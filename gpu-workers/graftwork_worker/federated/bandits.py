@@ -4,9 +4,10 @@ Each client i keeps how often it was selected (n_i) and its mean reward (μ_i); 
 yet tried is scored by a prior p_i (e.g. its normalised data size), which is what lets the
 first rounds pick informative clients instead of random ones. Every round the K clients
 with the highest  (n_i = 0 ? p_i : μ̂_i) + c·√(ln t / max(n_i, 1))  are taken, where μ̂ is the
-mean reward min-max scaled over tried clients to [0, 1] so that it shares the prior's scale
-whatever the reward's units. Optionally an ε share of the K slots (ε decaying per round)
-goes to clients drawn uniformly from the rest, as in Oort's exploration.
+percentile rank of the client's mean reward among tried clients, in [0, 1], so that it
+shares the (min-max normalised) prior's scale whatever the reward's units. Optionally an
+ε share of the K slots (ε decaying per round) goes to clients drawn uniformly from the
+rest, as in Oort's exploration.
 """
 from __future__ import annotations
 
@@ -53,9 +54,16 @@ class CombinatorialUcb:
         tried = self.pulls > 0
         means = np.divide(self.reward_sums, self.pulls, out=np.zeros_like(self.reward_sums), where=tried)
         base = self.priors.copy()
-        if tried.any():
-            lo, hi = means[tried].min(), means[tried].max()
-            base[tried] = (means[tried] - lo) / (hi - lo) if hi > lo else 0.5
+        if tried.sum() > 1:
+            # Percentile ranks, not min-max: one outlier (a poisoned client's large negative
+            # reward) must not squeeze every other tried client to the top of the scale.
+            values = means[tried]
+            ordered = np.sort(values)
+            # tied means share their average rank
+            ranks = (np.searchsorted(ordered, values, "left") + np.searchsorted(ordered, values, "right") - 1) / 2
+            base[tried] = ranks / (values.size - 1)
+        elif tried.any():
+            base[tried] = 0.5
         return base + self.config.exploration * np.sqrt(np.log(t + 1) / np.maximum(self.pulls, 1))
 
     def select(self, k: int, rng: np.random.Generator) -> np.ndarray:

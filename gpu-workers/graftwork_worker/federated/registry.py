@@ -5,6 +5,7 @@ from typing import Any, Callable, Mapping
 
 from .strategies.fedavg import fedavg, fedprox
 from .strategies.fedavg_ic import fedavg_ic
+from .strategies.fedcm import fedcm
 from .strategies.hierfavg import hierfavg
 from .strategies.tornado import tornado_aggregate
 from .strategy import Strategy
@@ -17,6 +18,7 @@ STRATEGIES: dict[str, StrategyFactory] = {
     "hierfavg": hierfavg,
     "fedavg_ic": fedavg_ic,
     "tornado": tornado_aggregate,
+    "fedcm": fedcm,
 }
 
 
