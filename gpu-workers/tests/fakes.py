@@ -13,6 +13,7 @@ import hashlib
 import io
 import json
 import shutil
+import socket
 import threading
 import uuid
 from dataclasses import dataclass, field
@@ -118,6 +119,7 @@ class FakeRun:
     metrics: dict[tuple[str, int, str], Any] = field(default_factory=dict)
     metric_order: list[tuple[str, int]] = field(default_factory=list)  # arrival order, duplicates excluded
     duplicates: int = 0
+    metric_posts: list[tuple[int, str, int]] = field(default_factory=list)  # (fencing token, key, step)
     progress: list[dict[str, Any]] = field(default_factory=list)
     heartbeats: int = 0
     result: dict[str, Any] | None = None
@@ -143,6 +145,8 @@ class FakeIngestionService:
         self.lock = threading.Lock()
         self.requests: list[tuple[str, str]] = []
         self.port = 0
+        self.down = False
+        self.connections: set[socket.socket] = set()
         self._server: ThreadingHTTPServer | None = None
 
     @property
@@ -161,6 +165,7 @@ class FakeIngestionService:
             fake = service
 
         ThreadingHTTPServer.allow_reuse_address = True
+        self.down = False
         self._server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
         self._server.daemon_threads = True
         self.port = self._server.server_address[1]
@@ -168,6 +173,15 @@ class FakeIngestionService:
         return self
 
     def stop(self) -> None:
+        """Refuse new connections and cut open keep-alive ones, like a service that went away."""
+        self.down = True
+        with self.lock:
+            for connection in list(self.connections):
+                try:
+                    connection.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+            self.connections.clear()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -180,6 +194,16 @@ class _IngestionHandler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:  # keep test output quiet
         pass
+
+    def setup(self) -> None:
+        super().setup()
+        with self.fake.lock:
+            self.fake.connections.add(self.connection)
+
+    def finish(self) -> None:
+        with self.fake.lock:
+            self.fake.connections.discard(self.connection)
+        super().finish()
 
     def _reply(self, status: int, body: Any = None) -> None:
         data = b"" if body is None else json.dumps(body).encode()
@@ -212,6 +236,9 @@ class _IngestionHandler(BaseHTTPRequestHandler):
 
     def _handle(self, method: str) -> None:
         fake = self.fake
+        if fake.down:
+            self.close_connection = True
+            return None
         body = self._body()
         url = urlparse(self.path)
         parts = [unquote(p) for p in url.path.strip("/").split("/")]
@@ -264,6 +291,7 @@ def _route(fake: FakeIngestionService, run: FakeRun, method: str, rest: list[str
     if action == "metrics":
         accepted = 0
         for point in body["points"]:
+            run.metric_posts.append((token, point["key"], point["step"]))
             identity = (point["key"], point["step"], json.dumps(point.get("context"), sort_keys=True))
             if identity in run.metrics:
                 run.duplicates += 1
