@@ -9,6 +9,7 @@ import { JsonBodyMiddleware } from './common/json-body.middleware';
 import { AppConfig } from './config/app-config';
 import { APP_CONFIG } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { DatasetsModule } from './datasets/datasets.module';
 import { buildGraphqlOptions } from './graphql/graphql-config';
 import { HealthModule } from './health/health.module';
 import { ProjectsModule } from './projects/projects.module';
@@ -32,6 +33,7 @@ import { StorageModule } from './storage/storage.module';
       useFactory: (config: AppConfig) => buildGraphqlOptions(config),
     }),
     HealthModule,
+    DatasetsModule,
     // Feature modules: add one line each below (runs, outbox, queue, reconciler, ingestion,
     // metrics, events, artifacts...). Their shutdown work goes in onApplicationShutdown.
   ],

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import { GraphQLError } from 'graphql';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { toErrorBody } from './error-body';
 
 /**
@@ -26,6 +26,10 @@ export class AppExceptionFilter implements ExceptionFilter {
       response.destroy();
       return undefined;
     }
+    const request = host.switchToHttp().getRequest<Request>();
+    // Refused before the body was read (size limit, bad upload parameters): close the
+    // connection rather than read, or leave unread, the rest of a large upload.
+    if (!request.complete) response.setHeader('Connection', 'close');
     const { status, ...json } = body;
     response.status(status).json(json);
     return undefined;
