@@ -5,7 +5,10 @@ parent keeps its asyncio loop free for BullMQ lock renewal, heartbeats and HTTP.
 """
 from __future__ import annotations
 
+import ctypes
 import logging
+import signal
+import sys
 import traceback
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -20,6 +23,7 @@ from .handlers import resolve
 
 def child_main(connection: Connection, cancel_event: Any, payload: dict[str, Any]) -> None:
     logging.basicConfig(level=logging.INFO, format=f"[child {payload['runId'][:8]}] %(levelname)s %(message)s")
+    _die_with_parent()
     channel = ChildChannel(connection)
     try:
         _select_device(payload["device"])
@@ -50,6 +54,16 @@ def _failed(error: BaseException) -> dict[str, Any]:
     outcome = "cancelled" if failure.reason == "user_cancelled" else "failed"
     return {"type": "done", "outcome": outcome, "reason": failure.reason, "message": failure.message,
             "retryable": failure.retryable}
+
+
+def _die_with_parent() -> None:
+    """On Linux, have the kernel kill this process when the worker dies, even by SIGKILL.
+
+    Otherwise an orphaned child would train on (holding a GPU) until its next message fails.
+    """
+    if sys.platform.startswith("linux"):
+        pr_set_pdeathsig = 1
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
 
 
 def _select_device(device: str) -> None:

@@ -41,6 +41,7 @@ class WorkerConfig:
     metrics_batch_size: int
     metrics_flush_s: float
     lock_duration_ms: int
+    stalled_interval_ms: int
     http_timeout_s: float
     attempt_start_timeout_s: float
     deliver_retry_s: float
@@ -127,6 +128,7 @@ def load_config(env: Mapping[str, str] | None = None) -> WorkerConfig:
         metrics_batch_size=_integer(env, "GRAFTWORK_METRICS_BATCH_SIZE", 500, 1, 100_000),
         metrics_flush_s=_number(env, "GRAFTWORK_METRICS_FLUSH_S", 1.0, 0.01, 600.0),
         lock_duration_ms=_integer(env, "GRAFTWORK_LOCK_DURATION_MS", 30_000, 1_000, 3_600_000),
+        stalled_interval_ms=_integer(env, "GRAFTWORK_STALLED_INTERVAL_MS", 30_000, 500, 3_600_000),
         http_timeout_s=_number(env, "GRAFTWORK_HTTP_TIMEOUT_S", 30.0, 0.1, 3600.0),
         attempt_start_timeout_s=_number(env, "GRAFTWORK_ATTEMPT_START_TIMEOUT_S", 300.0, 0.0, 86400.0),
         deliver_retry_s=_number(env, "GRAFTWORK_DELIVER_RETRY_S", 5.0, 0.0, 3600.0),

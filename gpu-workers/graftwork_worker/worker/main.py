@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import signal
 import sys
@@ -57,7 +58,7 @@ def main() -> int:
         print(f"graftwork-worker: {error}", file=sys.stderr)
         return 2
     devices = probe_devices()
-    config = config.__class__(**{**config.__dict__, "queues": tuple(queues)})
+    config = dataclasses.replace(config, queues=tuple(queues))
     print(f"graftwork-worker {config.worker_id}: device {describe(devices)}; "
           f"queues {', '.join(f'{config.queue_prefix}:{q}' for q in config.queues)}; "
           f"{len(devices.slot_devices())} training slot(s); service {config.api_url}", flush=True)

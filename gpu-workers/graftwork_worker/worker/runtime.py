@@ -70,6 +70,7 @@ class WorkerRuntime:
     def start(self) -> None:
         options = {"connection": self.config.redis_url, "prefix": self.config.queue_prefix,
                    "concurrency": self.slots.size, "lockDuration": self.config.lock_duration_ms,
+                   "stalledInterval": self.config.stalled_interval_ms,
                    "name": self.config.worker_id}
         for queue in self.config.queues:
             self.workers.append(Worker(queue, self._processor_for(queue), options))
