@@ -133,3 +133,31 @@ def test_redis_cancel_key_cancels_the_run(make_config, service):
     asyncio.run(_with_worker(make_config, scenario))
     run = service.runs[run_id]
     assert run.cancelled and run.result is None and len(run.loss_steps()) < 500
+
+
+def test_shutdown_interrupts_a_running_attempt_as_retryable_worker_lost(make_config, service):
+    spec = _spec(steps=500, stepDelayMs=40)
+    run_id = service.add_run(spec)
+    prefix = f"gwtest-{uuid.uuid4().hex[:12]}"
+    config = make_config(queues=("diagnostics",), queue_prefix=prefix, redis_url=REDIS_URL)
+
+    async def scenario() -> str:
+        queue = Queue("diagnostics", {"prefix": prefix, "connection": REDIS_URL})
+        runtime = WorkerRuntime(config, CPU_ONLY)
+        stop = asyncio.Event()
+        serving = asyncio.create_task(runtime.run_until(stop))
+        try:
+            await _add(queue, run_id, spec, attempts=3)
+            await wait_until(lambda: len(service.runs[run_id].loss_steps()) >= 3, 120, "three steps")
+            stop.set()
+            await asyncio.wait_for(serving, 30)
+            return await queue.getJobState(run_id)
+        finally:
+            await queue.obliterate(force=True)
+            await queue.close()
+
+    state = asyncio.run(scenario())
+    run = service.runs[run_id]
+    assert run.failures == [{"reason": "worker_lost", "retryable": True,
+                             "message": "the worker was shut down during training"}]
+    assert state in ("waiting", "delayed")  # BullMQ keeps it for another worker
