@@ -16,7 +16,8 @@ from .simulation import Simulation
 
 def build_simulation(config: FederatedConfig, data: Dataset, device: torch.device | str = "cpu") -> Simulation:
     device = torch.device(device)
-    np_rng = np.random.default_rng(config.seed)
+    data_seed = config.seed if config.data_seed is None else config.data_seed
+    np_rng = np.random.default_rng(data_seed)
     n = len(data.y)
     order = np_rng.permutation(n)
     n_test = int(round(config.data.test_fraction * n))
@@ -42,7 +43,7 @@ def build_simulation(config: FederatedConfig, data: Dataset, device: torch.devic
 
     return Simulation(clients=clients, test=tensors(test_rows), proxy=tensors(proxy_rows), model=model,
                       trainer=trainer, network=network, rng=torch.Generator().manual_seed(config.seed),
-                      np_rng=np_rng, device=device, config=config)
+                      np_rng=np.random.default_rng([config.seed, 1]), device=device, config=config)
 
 
 def _partition(config: FederatedConfig, data: Dataset, train_rows: np.ndarray, location: np.ndarray,

@@ -56,7 +56,8 @@ class FederatedConfig:
     batch_size: int = 10
     lr: float = 0.05
     lr_decay: float = 1.0  # lr of round r = lr * lr_decay**r
-    seed: int = 0
+    seed: int = 0  # training: initial model, client sampling, data order
+    data_seed: int | None = None  # split, partition, network; None: the same as seed
     eval_every: int = 1
     checkpoint_every: int = 5
     chunk_size: int = 256

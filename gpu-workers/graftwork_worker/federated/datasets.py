@@ -97,10 +97,11 @@ def synthetic(alpha: float, beta: float, num_clients: int, samples: int, feature
     Client sizes follow a lognormal law, as in the original."""
     if alpha < 0 or beta < 0:
         raise ValueError(f"dataset.syntheticAlpha/Beta: expected numbers >= 0, got {alpha}/{beta}")
-    if num_clients < 1 or samples < 2 * num_clients:
-        raise ValueError(f"dataset.syntheticSamples: need at least 2 per client ({2 * num_clients}), got {samples}")
+    if num_clients < 1 or samples < 10 * num_clients:
+        raise ValueError(f"dataset.syntheticSamples: need at least 10 per client ({10 * num_clients}), got {samples}")
     raw = rng.lognormal(4.0, 2.0, num_clients) + 1
-    size = np.maximum(2, (raw / raw.sum() * samples).astype(np.int64))
+    # At least 10 per client, so a client keeps training rows after the test split.
+    size = np.maximum(10, (raw / raw.sum() * samples).astype(np.int64))
     sd = np.power(np.arange(1, features + 1, dtype=np.float64), -1.2) ** 0.5
     xs, ys, ids = [], [], []
     for k in range(num_clients):

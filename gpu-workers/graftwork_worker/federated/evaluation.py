@@ -30,3 +30,13 @@ def evaluate_stack(model: FunctionalModel, stacked: ParamStack, x: Tensor, y: Te
         return (logits.argmax(1) == y).float().mean(), F.cross_entropy(logits, y)
 
     return vmap(one)(stacked)
+
+
+@torch.no_grad()
+def per_client_accuracy(model: FunctionalModel, params: Params, x: Tensor, y: Tensor, index: Tensor,
+                        counts: Tensor, batch: int = 8192) -> Tensor:
+    """[clients] accuracy of one model on each client's own samples, in one pass over x."""
+    correct = torch.cat([(model.apply(params, x[i:i + batch]).argmax(1) == y[i:i + batch]).float()
+                         for i in range(0, x.shape[0], batch)])
+    valid = torch.arange(index.shape[1], device=index.device)[None, :] < counts[:, None]
+    return (correct[index] * valid).sum(1) / counts.clamp_min(1)
