@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from .child_channel import ChildChannel
+from .encoding import to_json_safe
 from .job_context import ArtifactRef, JobCancelled, MetricPoint
 
 _PROGRESS_MIN_INTERVAL_S = 0.5
@@ -47,7 +48,9 @@ class ChildJobContext:
         if fraction < 1.0 and now - self._last_progress < _PROGRESS_MIN_INTERVAL_S:
             return
         self._last_progress = now
-        self._channel.send({"type": "progress", "fraction": fraction, "message": str(message), "extra": extra})
+        # Encoded here so a bad value fails the engine's call, not the worker's reporting.
+        self._channel.send({"type": "progress", "fraction": fraction, "message": str(message),
+                            "extra": to_json_safe(extra)})
 
     def log_metrics(self, points: Sequence[MetricPoint]) -> None:
         encoded = []
@@ -56,7 +59,7 @@ class ChildJobContext:
                 raise ValueError(f"metric key must be a non-empty string, got {point.key!r}")
             if int(point.step) < 0:
                 raise ValueError(f"metric {point.key!r}: step must be >= 0, got {point.step}")
-            context = dict(point.context) if point.context else None
+            context = to_json_safe(dict(point.context)) if point.context else None
             encoded.append((point.key, int(point.step), float(point.value), context))
         if encoded:
             self._channel.send({"type": "metrics", "points": encoded})

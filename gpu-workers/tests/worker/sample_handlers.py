@@ -27,6 +27,7 @@ def bad_config(ctx: JobContext) -> Mapping[str, Any]:
 
 
 def diverges(ctx: JobContext) -> Mapping[str, Any]:
+    ctx.log_metrics([MetricPoint("client_loss", 1, 0.25, {"client": 3})])
     for step, loss in enumerate([1.0, 0.5, float("nan")], start=1):
         ctx.log_metrics([MetricPoint("loss", step, loss), MetricPoint("grad_norm", step, float("inf"))])
         ensure_finite_loss(loss, step)

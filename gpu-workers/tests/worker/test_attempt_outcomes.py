@@ -24,6 +24,7 @@ def test_non_finite_loss_is_reported_encoded_then_fails_the_run(make_config, ser
     assert run.metrics[("loss", 3, "null")] == "NaN"
     assert run.metrics[("grad_norm", 1, "null")] == "Infinity"
     assert run.metrics[("loss", 2, "null")] == 0.5
+    assert run.metrics[("client_loss", 1, '{"client": 3}')] == 0.25
 
 
 def test_engine_crash_is_a_retryable_internal_error(make_config, service):
