@@ -10,10 +10,13 @@ import { AppConfig } from './config/app-config';
 import { APP_CONFIG } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { DatasetsModule } from './datasets/datasets.module';
+import { ExperimentsModule } from './experiments/experiments.module';
 import { buildGraphqlOptions } from './graphql/graphql-config';
 import { HealthModule } from './health/health.module';
+import { ModelsModule } from './models/models.module';
 import { ProjectsModule } from './projects/projects.module';
 import { RequestLoggingMiddleware } from './logging/request-logging.middleware';
+import { RunsPipelineModule } from './runs/runs-pipeline.module';
 import { StorageModule } from './storage/storage.module';
 
 /**
@@ -34,6 +37,9 @@ import { StorageModule } from './storage/storage.module';
     }),
     HealthModule,
     DatasetsModule,
+    ModelsModule,
+    ExperimentsModule,
+    RunsPipelineModule,
     // Feature modules: add one line each below (runs, outbox, queue, reconciler, ingestion,
     // metrics, events, artifacts...). Their shutdown work goes in onApplicationShutdown.
   ],

@@ -65,7 +65,7 @@ export async function paginate<T extends ObjectLiteral>(qb: SelectQueryBuilder<T
     });
   }
   qb.addSelect(`${alias}.created_at::text`, 'page_cursor_at')
-    .addSelect(`${alias}.id`, 'page_cursor_id')
+    .addSelect(`${alias}.id::text`, 'page_cursor_id')
     .orderBy(`${alias}.created_at`, 'DESC')
     .addOrderBy(`${alias}.id`, 'DESC')
     .limit(limit + 1);

@@ -19,3 +19,22 @@ export async function withNextVersion<T>(
     return insert(manager, Number(rows[0].next));
   });
 }
+
+/**
+ * withNextVersion for a row describing a blob that is already stored: if the insert
+ * fails, the blob is deleted too, so a failed registration leaves nothing behind.
+ */
+export async function insertVersionForBlob<T>(
+  dataSource: DataSource,
+  blobs: { delete(key: string): Promise<void> },
+  blobKey: string,
+  target: { parentTable: string; versionTable: string; parentColumn: string; parentId: string },
+  insert: (manager: EntityManager, version: number) => Promise<T>,
+): Promise<T> {
+  try {
+    return await withNextVersion(dataSource, target, insert);
+  } catch (error) {
+    await blobs.delete(blobKey).catch(() => undefined);
+    throw error;
+  }
+}

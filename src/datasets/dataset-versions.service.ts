@@ -7,7 +7,7 @@ import { AuditService } from '../audit/audit.service';
 import type { Principal } from '../auth/principal';
 import { NotFoundError } from '../common/errors';
 import { Page, PageArgs, paginate } from '../common/pagination';
-import { withNextVersion } from '../common/versioning';
+import { insertVersionForBlob } from '../common/versioning';
 import { BLOB_STORE, BlobStore, StoredBlob } from '../storage/blob-store';
 import { DatasetEntity } from './dataset.entity';
 import { DatasetFormat, DatasetVersionEntity } from './dataset-version.entity';
@@ -95,29 +95,18 @@ export class DatasetVersionsService {
     stored: StoredBlob,
     upload: DatasetUpload,
   ): Promise<DatasetVersionEntity> {
-    try {
-      return await withNextVersion(
-        this.dataSource,
-        { parentTable: 'datasets', versionTable: 'dataset_versions', parentColumn: 'dataset_id', parentId: datasetId },
-        (manager, version) =>
-          manager.getRepository(DatasetVersionEntity).save(
-            manager.getRepository(DatasetVersionEntity).create({
-              id,
-              projectId,
-              datasetId,
-              version,
-              format: upload.format,
-              blobKey,
-              sha256: stored.sha256,
-              bytes: stored.bytes,
-              stats: upload.stats ?? {},
-            }),
-          ),
-      );
-    } catch (error) {
-      await this.blobs.delete(blobKey).catch(() => undefined);
-      throw error;
-    }
+    return insertVersionForBlob(
+      this.dataSource,
+      this.blobs,
+      blobKey,
+      { parentTable: 'datasets', versionTable: 'dataset_versions', parentColumn: 'dataset_id', parentId: datasetId },
+      (manager, version) => {
+        const repository = manager.getRepository(DatasetVersionEntity);
+        return repository.save(
+          repository.create({ id, projectId, datasetId, version, format: upload.format, blobKey, sha256: stored.sha256, bytes: stored.bytes, stats: upload.stats ?? {} }),
+        );
+      },
+    );
   }
 
   private async requireDataset(projectId: string, datasetId: string): Promise<void> {
