@@ -105,7 +105,8 @@ class MethodSpec:
         method = d.get("method")
         if method not in METHODS:
             raise ValueError(f"method: expected one of {list(METHODS)}, got {method!r}")
-        raw = d.get("options") or {}
+        raw = d.get("options")
+        raw = {} if raw is None else raw
         if not isinstance(raw, dict):
             raise ValueError(f"options: expected an object, got {type(raw).__name__}")
         allowed = _OPTIONS[method]

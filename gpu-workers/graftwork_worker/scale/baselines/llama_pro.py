@@ -27,7 +27,8 @@ def insertion_points(layers: int, new_blocks: int | None, interval: int | None) 
     count = new_blocks if new_blocks is not None else max(1, layers // 4)
     if count > layers:
         raise ValueError(f"options.new_blocks: expected 1..{layers} (the base has {layers} layers), got {count}")
-    return [round((j + 1) * layers / count) - 1 for j in range(count)]  # evenly spread, last after the top
+    # evenly spread (ceil of j * L / n), the last copy after the top layer
+    return [-(-(j + 1) * layers // count) - 1 for j in range(count)]
 
 
 class LlamaProMethod(MethodModel):
