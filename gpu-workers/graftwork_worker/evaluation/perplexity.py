@@ -10,6 +10,7 @@ import torch.nn.functional as F
 LogitsFn = Callable[[torch.Tensor], torch.Tensor]  # ids [B, T] -> eval logits [B, T, V]
 
 
+@torch.no_grad()
 def perplexity(logits_fn: LogitsFn, rows: torch.Tensor, device: torch.device | str = "cpu",
                batch_size: int = 16, ignore_id: int | None = None) -> dict[str, float]:
     """Token-weighted mean next-token NLL over packed rows [N, T], and its exp.

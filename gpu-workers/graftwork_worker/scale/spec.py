@@ -111,6 +111,13 @@ def _method_run(entry: Mapping[str, Any]) -> MethodRun:
                      learning_rate=entry.get("learningRate"), new_learning_rate=entry.get("newLearningRate"))
 
 
+def _default_methods(layers: int) -> list[dict[str, Any]]:
+    """All seven methods; Freeze keeps the paper's 3 bottom layers only where the model is deep
+    enough to leave trainable layers above them."""
+    return [{"method": m, "options": {"freezeLayers": min(3, layers // 2)} if m == "freeze" else {}}
+            for m in ALL_METHODS]
+
+
 def _check_model_size(size: Mapping[str, int]) -> None:
     hidden, heads, kv = size["hiddenSize"], size["heads"], size["kvHeads"]
     if hidden % heads:
@@ -144,7 +151,7 @@ def parse_spec(raw: Mapping[str, Any]) -> ScaleSpec:
     spec = ScaleSpec(
         stage=s["stage"], model_version_id=s.get("modelVersionId"),
         method=MethodRun(method=s["method"], options=dict(s["methodOptions"])),
-        methods=tuple(_method_run(m) for m in s.get("methods") or [{"method": m} for m in ALL_METHODS]),
+        methods=tuple(_method_run(m) for m in s.get("methods") or _default_methods(s["modelSize"]["layers"])),
         model_size=dict(s["modelSize"]),
         biographies=BiographyConfig(
             old_people=b["oldPeople"], new_people=b["newPeople"], bios_per_person=b["biosPerPerson"],
