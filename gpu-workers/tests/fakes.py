@@ -142,6 +142,8 @@ class FakeIngestionService:
         self.max_retries = max_retries
         self.runs: dict[str, FakeRun] = {}
         self.blobs: dict[str, bytes] = {}  # artifact id -> content
+        self.model_version_blobs: dict[str, bytes] = {}  # model version id -> tar/zip of its folder, or one file
+        self.dataset_version_blobs: dict[str, tuple[bytes, str]] = {}  # id -> (content, file name)
         self.lock = threading.Lock()
         self.requests: list[tuple[str, str]] = []
         self.port = 0
@@ -225,6 +227,28 @@ class _IngestionHandler(BaseHTTPRequestHandler):
                 self.rfile.readline()
         return self.rfile.read(int(self.headers.get("Content-Length", 0)))
 
+    def _serve_content(self, collection: str, item_id: str) -> None:
+        fake = self.fake
+        filename = None
+        if collection == "artifacts":
+            blob = fake.blobs.get(item_id)
+        elif collection == "model-versions":
+            blob = fake.model_version_blobs.get(item_id)
+        elif collection == "dataset-versions":
+            blob, filename = fake.dataset_version_blobs.get(item_id, (None, None))
+        else:
+            blob = None
+        if blob is None:
+            return self._reply(404, {"error": "not_found"})
+        self.send_response(200)
+        self.send_header("Content-Type", "application/octet-stream")
+        if filename:
+            self.send_header("Content-Disposition", f'attachment; filename="{filename}"')
+        self.send_header("Content-Length", str(len(blob)))
+        self.end_headers()
+        self.wfile.write(blob)
+        return None
+
     def do_GET(self) -> None:
         self._handle("GET")
 
@@ -246,16 +270,8 @@ class _IngestionHandler(BaseHTTPRequestHandler):
             fake.requests.append((method, url.path))
         if self.headers.get("Authorization") != f"Bearer {fake.worker_key}":
             return self._reply(401, {"error": "unauthorized"})
-        if method == "GET" and parts[:3] == ["api", "v1", "artifacts"] and parts[4:] == ["content"]:
-            blob = fake.blobs.get(parts[3])
-            if blob is None:
-                return self._reply(404, {"error": "not_found"})
-            self.send_response(200)
-            self.send_header("Content-Type", "application/octet-stream")
-            self.send_header("Content-Length", str(len(blob)))
-            self.end_headers()
-            self.wfile.write(blob)
-            return None
+        if method == "GET" and len(parts) == 5 and parts[:2] == ["api", "v1"] and parts[4] == "content":
+            return self._serve_content(parts[2], parts[3])
         if parts[:4] != ["api", "v1", "ingest", "runs"] or len(parts) < 6:
             return self._reply(404, {"error": "not_found"})
         with fake.lock:

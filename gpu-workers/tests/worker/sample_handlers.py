@@ -36,3 +36,17 @@ def diverges(ctx: JobContext) -> Mapping[str, Any]:
 
 def crashes(ctx: JobContext) -> Mapping[str, Any]:
     raise RuntimeError("boom in the engine")
+
+
+def uses_the_store(ctx: JobContext) -> Mapping[str, Any]:
+    """Downloads a model and a dataset version, uploads an artifact, registers a model version."""
+    model_folder = ctx.fetch_model_version("mv-base")
+    dataset_file = ctx.fetch_dataset_version("dv-train")
+    out = ctx.workdir / "weights.bin"
+    out.write_bytes(b"new weights")
+    artifact = ctx.upload_artifact("weights.bin", out, kind="model")
+    version = ctx.register_model_version("grown", artifact, parent_version_id="mv-base",
+                                         derivation={"method": "test"}, architecture={"layers": 1})
+    return {"modelFiles": sorted(p.name for p in model_folder.iterdir()),
+            "config": (model_folder / "config.json").read_text(), "dataset": dataset_file.name,
+            "datasetText": dataset_file.read_text(), "artifactId": artifact.id, "versionId": version}

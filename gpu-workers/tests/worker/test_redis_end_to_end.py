@@ -161,3 +161,31 @@ def test_shutdown_interrupts_a_running_attempt_as_retryable_worker_lost(make_con
     assert run.failures == [{"reason": "worker_lost", "retryable": True,
                              "message": "the worker was shut down during training"}]
     assert state in ("waiting", "delayed")  # BullMQ keeps it for another worker
+
+
+def test_long_training_keeps_its_lock_and_runs_once(make_config, service):
+    """Training longer than several lock durations must not be taken as stalled (the child
+    process keeps the worker's event loop free to renew the lock)."""
+    spec = _spec(steps=80, stepDelayMs=50, checkpointEverySteps=0)
+    run_id = service.add_run(spec)
+    prefix = f"gwtest-{uuid.uuid4().hex[:12]}"
+    config = make_config(queues=("diagnostics",), queue_prefix=prefix, redis_url=REDIS_URL,
+                         lock_duration_ms=1000, stalled_interval_ms=500)
+
+    async def scenario() -> str:
+        queue = Queue("diagnostics", {"prefix": prefix, "connection": REDIS_URL})
+        runtime = WorkerRuntime(config, CPU_ONLY)
+        stop = asyncio.Event()
+        serving = asyncio.create_task(runtime.run_until(stop))
+        try:
+            await _add(queue, run_id, spec, attempts=3)
+            return await _finished_state(queue, run_id)
+        finally:
+            stop.set()
+            await asyncio.wait_for(serving, 30)
+            await queue.obliterate(force=True)
+            await queue.close()
+
+    assert asyncio.run(scenario()) == "completed"
+    run = service.runs[run_id]
+    assert run.attempts == 1 and run.stale_calls == 0 and run.result["training"]["steps"] == 80
