@@ -3,6 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { GraphQLModule } from '@nestjs/graphql';
 import { AuditModule } from './audit/audit.module';
+import { ApiKeysService } from './auth/api-keys.service';
 import { AuthModule } from './auth/auth.module';
 import { AppExceptionFilter } from './common/app-exception.filter';
 import { JsonBodyMiddleware } from './common/json-body.middleware';
@@ -32,8 +33,8 @@ import { StorageModule } from './storage/storage.module';
     ProjectsModule,
     GraphQLModule.forRootAsync<ApolloDriverConfig>({
       driver: ApolloDriver,
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => buildGraphqlOptions(config),
+      inject: [APP_CONFIG, ApiKeysService],
+      useFactory: (config: AppConfig, apiKeys: ApiKeysService) => buildGraphqlOptions(config, apiKeys),
     }),
     HealthModule,
     DatasetsModule,

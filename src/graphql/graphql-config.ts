@@ -1,11 +1,15 @@
 import { ApolloDriverConfig } from '@nestjs/apollo';
 import { AppConfig } from '../config/app-config';
+import type { ApiKeysService } from '../auth/api-keys.service';
+import { bearerToken } from '../auth/auth.guard';
+import type { Principal } from '../auth/principal';
 import type { AuthRequest } from '../auth/request-of';
 import { complexityLimitPlugin } from './complexity.plugin';
 import { depthLimitRule } from './depth-limit.rule';
 
 interface WsConnectionContext {
   connectionParams?: Record<string, unknown>;
+  extra?: { principal?: Principal };
 }
 
 /**
@@ -13,12 +17,25 @@ interface WsConnectionContext {
  * connectionParams `{ authorization: 'Bearer ...' }`. We wrap it in a request-like object
  * so AuthGuard and CurrentPrincipal treat subscriptions like any other call.
  */
-export function wsRequest(connectionParams: Record<string, unknown> | undefined): AuthRequest {
+export function wsRequest(connectionParams: Record<string, unknown> | undefined, principal?: Principal): AuthRequest {
   const authorization = connectionParams?.authorization ?? connectionParams?.Authorization;
-  return { headers: { authorization: typeof authorization === 'string' ? authorization : undefined }, method: 'WS', path: '/graphql' };
+  return { headers: { authorization: typeof authorization === 'string' ? authorization : undefined }, method: 'WS', path: '/graphql', principal };
 }
 
-export function buildGraphqlOptions(config: AppConfig): ApolloDriverConfig {
+/** Refuses a graphql-ws connection without a valid key (closed with 4403) before any operation. */
+function authenticateConnection(apiKeys: ApiKeysService) {
+  return async (ctx: { connectionParams?: Record<string, unknown>; extra: unknown }): Promise<boolean> => {
+    const raw = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
+    const key = bearerToken(typeof raw === 'string' ? raw : undefined);
+    const principal = key ? await apiKeys.authenticate(key) : null;
+    if (!principal || typeof ctx.extra !== 'object' || ctx.extra === null) return false;
+    // graphql-ws keeps `extra` for the socket's lifetime; the context function reads it back.
+    (ctx.extra as { principal?: Principal }).principal = principal;
+    return true;
+  };
+}
+
+export function buildGraphqlOptions(config: AppConfig, apiKeys: ApiKeysService): ApolloDriverConfig {
   return {
     path: '/graphql',
     autoSchemaFile: true,
@@ -31,11 +48,12 @@ export function buildGraphqlOptions(config: AppConfig): ApolloDriverConfig {
     subscriptions: {
       'graphql-ws': {
         path: '/graphql',
+        onConnect: authenticateConnection(apiKeys),
       },
     },
     context: (incoming: { req?: unknown; res?: unknown } & WsConnectionContext) => {
       if (incoming.req) return { req: incoming.req, res: incoming.res };
-      return { req: wsRequest(incoming.connectionParams) };
+      return { req: wsRequest(incoming.connectionParams, incoming.extra?.principal) };
     },
   };
 }
