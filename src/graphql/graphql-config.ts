@@ -1,4 +1,5 @@
 import { ApolloDriverConfig } from '@nestjs/apollo';
+import { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { AppConfig } from '../config/app-config';
 import type { ApiKeysService } from '../auth/api-keys.service';
 import { bearerToken } from '../auth/auth.guard';
@@ -44,6 +45,7 @@ export function buildGraphqlOptions(config: AppConfig, apiKeys: ApiKeysService):
     // adds a stack trace outside production, which we never want in answers.
     includeStacktraceInErrorResponses: false,
     validationRules: [depthLimitRule(config.graphqlMaxDepth)],
+    formatError: keepOwnErrorCode,
     plugins: [complexityLimitPlugin(config.graphqlMaxComplexity)],
     subscriptions: {
       'graphql-ws': {
@@ -56,4 +58,14 @@ export function buildGraphqlOptions(config: AppConfig, apiKeys: ApiKeysService):
       return { req: wsRequest(incoming.connectionParams, incoming.extra?.principal) };
     },
   };
+}
+
+/**
+ * Apollo relabels every validation failure GRAPHQL_VALIDATION_FAILED; our own rules (the
+ * depth limit) set a more precise code, which clients should see.
+ */
+export function keepOwnErrorCode(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const original = (error as { originalError?: unknown } | null)?.originalError;
+  const code = original instanceof GraphQLError ? original.extensions?.code : undefined;
+  return typeof code === 'string' ? { ...formatted, extensions: { ...formatted.extensions, code } } : formatted;
 }
