@@ -68,9 +68,9 @@ def biography_row(method: str, before: dict[str, float], result: TrainResult, mo
 
 def _publish_method(ctx: JobContext, spec: ScaleSpec, model: nn.Module, base_folder: Path | None,
                     tokenizer: TextTokenizer, base: LlamaForCausalLM, meta: dict[str, Any]) -> dict[str, Any]:
-    state, config = model.export()  # type: ignore[operator]
-    method = config["method"]
-    folder = write_method_folder(Path(ctx.workdir) / f"continual-{method}", state, config, tokenizer, meta)
+    method = model.spec.method  # type: ignore[union-attr]
+    folder = Path(ctx.workdir) / f"continual-{method}"
+    config = write_method_folder(folder, model, tokenizer, meta)
     if base_folder is not None and not (folder / "tokenizer.json").exists():
         shutil.copy(base_folder / "tokenizer.json", folder / "tokenizer.json")  # an uploaded model's own
     if spec.export_onnx:
@@ -82,12 +82,10 @@ def _publish_method(ctx: JobContext, spec: ScaleSpec, model: nn.Module, base_fol
 
 
 def _export_onnx(model: nn.Module, folder: Path) -> None:
-    """ONNX beside the weights, when the exporter (export/onnx_export.py) is installed."""
-    try:
-        from ..export import onnx_export
-    except ImportError:
-        return
-    onnx_export.export_method_model(model.cpu(), folder / "model.onnx")  # type: ignore[attr-defined]
+    """ONNX beside the weights (inference in the service); outputs named by export/onnx_export.py."""
+    from ..export.onnx_export import export_onnx
+
+    export_onnx(model, folder / "model.onnx")  # type: ignore[arg-type]
 
 
 def _run_on_biographies(ctx: JobContext, spec: ScaleSpec) -> dict[str, Any]:

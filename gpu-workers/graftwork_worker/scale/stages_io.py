@@ -3,10 +3,11 @@
 A model version is uploaded as one uncompressed tar of its folder (safetensors barely
 compress); the runtime's fetch_model_version unpacks it back into a folder. Folders hold:
   base / Task-0 model: config.json + model.safetensors (Hugging Face layout) + tokenizer.json
-  continual output:    config.json + model.safetensors from MethodModel.export(): the whole
-                       trained state and a config recording the method and the expansion
-                       ("format": "graftwork-method/..."), from which load_method_model
-                       rebuilds the model exactly; + tokenizer.json
+  continual output:    model.safetensors + method.json (export/method_checkpoint.py: the whole
+                       trained state and the config recording the method and the expansion,
+                       from which load_method_checkpoint rebuilds the model exactly);
+                       config.json = the base's Hugging Face config plus a "graftwork_method"
+                       entry (method, options, expansion); tokenizer.json; model.onnx if asked
   all of ours:         graftwork_scale.json (stage, biography data settings: checked by the
                        next stage, so a protocol never mixes populations)
 """
@@ -18,8 +19,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
-import torch
-from safetensors.torch import load_file, save_file
+from torch import nn
 
 from ..data.corpus import BiographyConfig
 from ..data.tokenization import TextTokenizer, WordTokenizer, load_tokenizer
@@ -54,22 +54,23 @@ def write_base_folder(folder: Path, lm: LlamaForCausalLM, tokenizer: TextTokeniz
     return _write_common(folder, tokenizer, meta)
 
 
-def write_method_folder(folder: Path, state: Mapping[str, torch.Tensor], config: Mapping[str, Any],
-                        tokenizer: TextTokenizer, meta: Mapping[str, Any]) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    save_file({k: v.detach().contiguous().cpu() for k, v in state.items()}, str(folder / "model.safetensors"),
-              metadata={"format": str(config.get("format", ""))})
-    (folder / "config.json").write_text(json.dumps(dict(config), indent=2))
-    return _write_common(folder, tokenizer, meta)
+def write_method_folder(folder: Path, model: nn.Module, tokenizer: TextTokenizer,
+                        meta: Mapping[str, Any]) -> dict[str, Any]:
+    """Write a trained MethodModel's folder; returns its export config."""
+    from ..export.method_checkpoint import CONFIG_FILE, save_method_checkpoint
+
+    save_method_checkpoint(model, folder)  # type: ignore[arg-type]
+    config = json.loads((folder / CONFIG_FILE).read_text())
+    summary = {k: config.get(k) for k in ("format", "method", "options", "details")}
+    (folder / "config.json").write_text(json.dumps({**config["base_config"], "graftwork_method": summary}, indent=2))
+    _write_common(folder, tokenizer, meta)
+    return config
 
 
-def read_method_folder(folder: Path) -> tuple[dict[str, torch.Tensor], dict[str, Any]] | None:
-    """(state, config) of an exported MethodModel folder; None for a plain Llama folder."""
-    config_path = folder / "config.json"
-    config = json.loads(config_path.read_text()) if config_path.exists() else {}
-    if not str(config.get("format", "")).startswith("graftwork-method"):
-        return None
-    return load_file(str(folder / "model.safetensors")), config
+def is_method_folder(folder: Path) -> bool:
+    from ..export.method_checkpoint import CONFIG_FILE
+
+    return (folder / CONFIG_FILE).exists()
 
 
 def data_meta(cfg: BiographyConfig) -> dict[str, Any]:
@@ -91,7 +92,7 @@ def check_same_data(meta: Mapping[str, Any], cfg: BiographyConfig, version_id: s
 
 def load_version(ctx: JobContext, version_id: str) -> LoadedVersion:
     folder = Path(ctx.fetch_model_version(version_id))
-    if read_method_folder(folder) is not None:
+    if is_method_folder(folder):
         raise JobConfigError(f"modelVersionId: {version_id} is already an expanded (method) model; "
                              "expand its base or Task-0 model version instead")
     try:

@@ -7,13 +7,12 @@ from pathlib import Path
 import jsonschema
 import pytest
 import torch
-from safetensors.torch import load_file
 
 from fakes import FakeJobContext
 from graftwork_worker.data.corpus import BiographyConfig, build_biography_data
 from graftwork_worker.data.tokenization import WordTokenizer
 from graftwork_worker.scale.job import run_scale_job
-from graftwork_worker.scale.methods import load_method_model
+from graftwork_worker.export.method_checkpoint import load_method_checkpoint
 from graftwork_worker.worker.job_context import JobConfigError
 
 from .conftest import adopt_registered_versions
@@ -37,7 +36,8 @@ def protocol(tmp_path_factory: pytest.TempPathFactory) -> tuple[FakeJobContext, 
     base = _run(ctx, {"stage": "pretrain", **COMMON})
     task0 = _run(ctx, {"stage": "qa_finetune", "modelVersionId": base["modelVersions"][0]["id"], **COMMON})
     child = _run(ctx, {"stage": "continual", "modelVersionId": task0["modelVersions"][0]["id"],
-                       "method": "scale_route", "methodOptions": {"hidden": 16, "heads": 2, "ffn": 16}, **COMMON})
+                       "method": "scale_route", "methodOptions": {"hidden": 16, "heads": 2, "ffn": 16},
+                       "exportOnnx": True, **COMMON})
     return ctx, base, task0, child
 
 
@@ -57,8 +57,8 @@ def test_each_stage_registers_a_child_of_its_input(protocol):
 def test_continual_output_reloads_to_the_same_eval_logits(protocol):
     ctx, _, _, child = protocol
     folder = ctx.model_versions[child["modelVersions"][0]["id"]]
-    config = json.loads((folder / "config.json").read_text())
-    model = load_method_model(load_file(str(folder / "model.safetensors")), config).eval()
+    assert json.loads((folder / "config.json").read_text())["graftwork_method"]["method"] == "scale_route"
+    model = load_method_checkpoint(folder).eval()
     tokenizer = WordTokenizer.load(folder / "tokenizer.json")
     data = build_biography_data(BiographyConfig(old_people=40, new_people=12, bios_per_person=2, seq_len=64,
                                                 eval_people=12), tokenizer)
@@ -67,6 +67,17 @@ def test_continual_output_reloads_to_the_same_eval_logits(protocol):
     scores = qa_accuracy(lambda ids: model(ids).eval_logits, data.task1_eval, tokenizer.pad_id)
     assert scores["first_token_acc"] == child["table"][0]["acquisition"]
     assert scores["answer_nll"] == pytest.approx(child["table"][0]["acquisitionNll"], abs=1e-6)
+
+
+def test_continual_output_carries_an_onnx_export(protocol):
+    import onnxruntime
+
+    ctx, _, _, child = protocol
+    folder = ctx.model_versions[child["modelVersions"][0]["id"]]
+    session = onnxruntime.InferenceSession(str(folder / "model.onnx"))
+    outputs = session.run(None, {"input_ids": torch.ones((1, 5), dtype=torch.long).numpy()})
+    assert [o.name for o in session.get_outputs()] == ["preservation_logits", "adaptation_logits", "routed_logits"]
+    assert outputs[2].shape[:2] == (1, 5)
 
 
 def test_stage_refuses_a_version_trained_on_other_people(protocol):
