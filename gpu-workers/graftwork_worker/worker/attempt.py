@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 _PROGRESS_POST_INTERVAL_S = 1.0
 _UPLOAD_RETRY_S = 120.0
+_SHUTDOWN_MESSAGE = "the worker was shut down during training"
 
 CancelProbe = Callable[[str], Awaitable[bool]]  # run id -> is the Redis cancel key set?
 
@@ -55,6 +56,7 @@ class Attempt:
         self.reporter: RunReporter | None = None
         self.cancel_requested_at: float | None = None
         self.stale = False
+        self.interrupted = False
         self.last_progress: dict[str, Any] | None = None
         self._progress_task: asyncio.Task[None] | None = None
         self._last_progress_post = 0.0
@@ -93,6 +95,8 @@ class Attempt:
     async def _train(self, run_id: str, kind: str, spec: dict[str, Any], attempt_number: int,
                      checkpoint: Mapping[str, Any] | None, workdir: Path) -> AttemptOutcome:
         assert self.reporter is not None
+        if self.interrupted:  # shutdown began while the attempt was being registered
+            return await self._report_failure("worker_lost", _SHUTDOWN_MESSAGE, retryable=True)
         payload = {
             "runId": run_id, "attempt": attempt_number, "kind": kind, "spec": spec, "device": self.device,
             "workdir": str(workdir), "checkpoint": dict(checkpoint) if checkpoint else None,
@@ -111,9 +115,10 @@ class Attempt:
         try:
             done = await self._pump(calls)
         finally:
-            for task in watchers:
+            background = [*watchers, *([self._progress_task] if self._progress_task else [])]
+            for task in background:
                 task.cancel()
-            await asyncio.gather(*watchers, return_exceptions=True)
+            await asyncio.gather(*background, return_exceptions=True)
             await self.child.wait_exit(5.0 if done.get("type") == "done" and not self.stale else 0.0)
             await self.child.kill()
         return await self._finish(done)
@@ -171,6 +176,7 @@ class Attempt:
 
     def interrupt(self) -> None:
         """The worker is shutting down: stop the child now; the run gets a retryable worker_lost."""
+        self.interrupted = True
         if self.child is not None:
             self.child.cancel_event.set()
             self.child.messages.put_nowait({"type": "done", "outcome": "interrupted"})
@@ -255,8 +261,7 @@ class Attempt:
             if outcome == "failed":
                 return await self._report_failure(done["reason"], done["message"], done["retryable"])
             if outcome == "interrupted":
-                return await self._report_failure("worker_lost", "the worker was shut down during training",
-                                                  retryable=True)
+                return await self._report_failure("worker_lost", _SHUTDOWN_MESSAGE, retryable=True)
             return await self._report_failure(
                 "internal_error", f"training process exited with code {self.child.exitcode} before finishing",
                 retryable=True)
