@@ -6,7 +6,8 @@ import { InputError } from '../common/errors';
  * backends is refused: `..` or `.` segments, absolute paths, backslashes, NUL and
  * other control characters, empty segments.
  */
-const SEGMENT = /^[A-Za-z0-9._-]+$/;
+// A leading dot is refused too: it would reach the stores' own `.incoming` folders.
+const SEGMENT = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
 
 export function validateBlobKey(key: string): string {
   const expected = 'a relative path of [A-Za-z0-9._-] segments separated by "/" (no "..", no leading "/")';
