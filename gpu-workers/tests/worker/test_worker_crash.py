@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import uuid
+from pathlib import Path
 
 import pytest
 from bullmq import Queue
@@ -46,7 +47,8 @@ def test_job_of_a_killed_worker_resumes_on_another_worker(tmp_path, make_config,
                QUEUE_PREFIX=prefix, GRAFTWORK_QUEUES="diagnostics", GRAFTWORK_SPOOL_DIR=str(tmp_path / "spool1"),
                GRAFTWORK_WORK_DIR=str(tmp_path / "work1"), GRAFTWORK_CHECKPOINT_MIN_INTERVAL_S="0",
                GRAFTWORK_LOCK_DURATION_MS="2000", CUDA_VISIBLE_DEVICES="")
-    first = subprocess.Popen([sys.executable, "-m", "graftwork_worker.worker.main"], env=env,
+    # The console script, as deployed: spawn re-runs its file as the child's __main__, which must be harmless.
+    first = subprocess.Popen([str(Path(sys.executable).with_name("graftwork-worker"))], env=env,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     config = make_config(queues=("diagnostics",), queue_prefix=prefix, redis_url=REDIS_URL,
                          lock_duration_ms=2000, stalled_interval_ms=1000)
