@@ -27,7 +27,6 @@ from .spool import Spool
 log = logging.getLogger(__name__)
 
 _PROGRESS_POST_INTERVAL_S = 1.0
-_UPLOAD_RETRY_S = 120.0
 _SHUTDOWN_MESSAGE = "the worker was shut down during training"
 
 CancelProbe = Callable[[str], Awaitable[bool]]  # run id -> is the Redis cancel key set?
@@ -108,7 +107,7 @@ class Attempt:
         self.child.start()
         log.info("run %s attempt %d: training child pid %s on %s", run_id, attempt_number, self.child.pid,
                  self.device)
-        calls = ChildCalls(self.client, self.reporter, retry_for_s=_UPLOAD_RETRY_S)
+        calls = ChildCalls(self.client, self.reporter, retry_for_s=self.config.upload_retry_s)
         watchers = [asyncio.create_task(loop()) for loop in (self._heartbeats, self._watch_cancel_key,
                                                              self._flush_metrics, self._enforce_grace)]
         done: dict[str, Any] = {"type": "eof"}

@@ -1,17 +1,19 @@
 """The JobContext a handler gets inside the training child process."""
 from __future__ import annotations
 
+import logging
 import math
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from .child_channel import ChildChannel
+from .child_channel import ChildChannel, RemoteCallError
 from .encoding import to_json_safe
 from .job_context import ArtifactRef, JobCancelled, MetricPoint
 
 _PROGRESS_MIN_INTERVAL_S = 0.5
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -77,8 +79,16 @@ class ChildJobContext:
         name = f"checkpoint-step-{step}.pt"
         path = folder / name
         torch.save(dict(state), path)
-        self._channel.call("upload_artifact", name=name, path=str(path), kind="checkpoint", step=step,
-                           metadata=None)
+        try:
+            self._channel.call("upload_artifact", name=name, path=str(path), kind="checkpoint", step=step,
+                               metadata=None)
+        except RemoteCallError as error:
+            if error.kind != "unreachable":
+                raise
+            # Training outlives a service outage: the next checkpoint tries again.
+            log.warning("checkpoint at step %d not stored (service unreachable): %s", step, error)
+            path.unlink(missing_ok=True)
+            return False
         for older in folder.glob("checkpoint-step-*.pt"):
             if older != path:
                 older.unlink(missing_ok=True)

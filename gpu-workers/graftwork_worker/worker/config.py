@@ -45,6 +45,7 @@ class WorkerConfig:
     http_timeout_s: float
     attempt_start_timeout_s: float
     deliver_retry_s: float
+    upload_retry_s: float
 
 
 def _raw(env: Mapping[str, str], name: str) -> str | None:
@@ -132,4 +133,5 @@ def load_config(env: Mapping[str, str] | None = None) -> WorkerConfig:
         http_timeout_s=_number(env, "GRAFTWORK_HTTP_TIMEOUT_S", 30.0, 0.1, 3600.0),
         attempt_start_timeout_s=_number(env, "GRAFTWORK_ATTEMPT_START_TIMEOUT_S", 300.0, 0.0, 86400.0),
         deliver_retry_s=_number(env, "GRAFTWORK_DELIVER_RETRY_S", 5.0, 0.0, 3600.0),
+        upload_retry_s=_number(env, "GRAFTWORK_UPLOAD_RETRY_S", 120.0, 0.0, 86400.0),
     )
