@@ -5,6 +5,7 @@ import asyncio
 import dataclasses
 import logging
 import signal
+import subprocess
 import sys
 
 from .config import ConfigError, WorkerConfig, load_config
@@ -57,7 +58,11 @@ def main() -> int:
     except (ConfigError, MissingHandler) as error:
         print(f"graftwork-worker: {error}", file=sys.stderr)
         return 2
-    devices = probe_devices()
+    try:
+        devices = probe_devices()
+    except (RuntimeError, subprocess.TimeoutExpired) as error:
+        print(f"graftwork-worker: cannot use torch to list devices: {error}", file=sys.stderr)
+        return 2
     config = dataclasses.replace(config, queues=tuple(queues))
     print(f"graftwork-worker {config.worker_id}: device {describe(devices)}; "
           f"queues {', '.join(f'{config.queue_prefix}:{q}' for q in config.queues)}; "
