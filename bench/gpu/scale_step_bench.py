@@ -58,6 +58,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--compile", action="store_true", help="torch.compile the training loss")
     p.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
     p.add_argument("--peak-tflops", type=float, default=None, help="accelerator bf16 peak, if not detected")
+    p.add_argument("--threads", type=int, default=None,
+                   help="CPU threads (default 1 with --tiny: a shared CPU oversubscribed by default threads "
+                        "gives step times dominated by contention)")
     p.add_argument("--json", type=Path, default=None, help="also write the rows here")
     args = p.parse_args(argv)
     tiny = args.tiny
@@ -65,6 +68,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args.seq = args.seq or (32 if tiny else 2048)
     args.steps = args.steps or (2 if tiny else 10)
     args.warmup = args.warmup if args.warmup is not None else (1 if tiny else 3)
+    args.threads = args.threads or (1 if tiny else None)
     args.methods = [m.strip() for m in args.methods.split(",") if m.strip()]
     if "fft" not in args.methods:
         args.methods.insert(0, "fft")  # the baseline of every ratio
@@ -145,10 +149,13 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
     args = parse_args(argv)
     config = LlamaConfig.tiny(256) if args.tiny else llama_32_1b_shape()
     device = torch.device(args.device)
+    if device.type == "cpu" and args.threads:
+        torch.set_num_threads(args.threads)
     name = torch.cuda.get_device_name(device) if device.type == "cuda" else platform.processor() or "cpu"
     print(f"# scale step bench {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {name}, torch {torch.__version__}; "
           f"batch {args.batch} x seq {args.seq}, {args.steps} timed steps after {args.warmup}, "
-          f"{'bf16 autocast' if device.type == 'cuda' else 'float32'}, compile={args.compile}")
+          f"{'bf16 autocast' if device.type == 'cuda' else f'float32, {torch.get_num_threads()} thread(s)'}, "
+          f"compile={args.compile}")
     rows = []
     for method in args.methods:
         try:
