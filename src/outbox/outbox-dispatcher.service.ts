@@ -11,6 +11,16 @@ const BATCH = 200;
 const MAX_BACKOFF_MS = 30_000;
 /** A job still held by a worker that has not let go: look again soon. */
 const BUSY_RETRY_MS = 2_000;
+/** BullMQ waits for a connection rather than failing; past this, treat Redis as down and back off. */
+const ENQUEUE_TIMEOUT_MS = 2_000;
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`queue did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
 
 /** Outbox → BullMQ. Safe with several replicas (rows are claimed with SKIP LOCKED). */
 @Injectable()
@@ -74,9 +84,13 @@ export class OutboxDispatcher implements OnApplicationBootstrap, OnApplicationSh
     if (row.topic !== ENQUEUE_RUN) return null; // unknown topics are dropped rather than retried forever
     const p = row.payload;
     try {
-      const outcome = await this.queue.enqueue(
-        { runId: p.runId, projectId: p.projectId, kind: p.kind, spec: p.spec, enqueuedAt: new Date().toISOString() },
-        { attempts: p.attempts, backoffMs: p.backoffMs },
+      // A late add after a timeout is harmless: the job id is the run id, so a retry finds it and sends nothing twice.
+      const outcome = await withTimeout(
+        this.queue.enqueue(
+          { runId: p.runId, projectId: p.projectId, kind: p.kind, spec: p.spec, enqueuedAt: new Date().toISOString() },
+          { attempts: p.attempts, backoffMs: p.backoffMs },
+        ),
+        ENQUEUE_TIMEOUT_MS,
       );
       return outcome === 'busy' ? { retryInMs: BUSY_RETRY_MS, error: 'job still active in the queue' } : null;
     } catch (err) {
