@@ -1,4 +1,8 @@
+import { Readable } from 'node:stream';
 import request from 'supertest';
+import { BuiltinDatasetsService } from '../src/datasets/builtin-datasets.service';
+import { ModelVersionsService } from '../src/models/model-versions.service';
+import { BLOB_STORE, BlobStore } from '../src/storage/blob-store';
 import { createTestApp, TestApp } from './support/test-app';
 
 describe('registries: datasets, models, experiments', () => {
@@ -104,6 +108,70 @@ describe('registries: datasets, models, experiments', () => {
         .send(Buffer.from('w'))
         .expect(400);
       expect(res.body.field).toBe('parentVersionId');
+    });
+  });
+
+  describe('registerModelVersion (the ingestion entry point)', () => {
+    it('creates the model by name, records lineage, and serves the stored weights', async () => {
+      const blobs = t.app.get<BlobStore>(BLOB_STORE);
+      const versions = t.app.get(ModelVersionsService);
+      const stored = await blobs.put('runs/r1/model.tar', Readable.from([Buffer.from('tar bytes')]), { maxBytes: 1000 });
+      const first = await versions.registerModelVersion({
+        projectId: t.projectId,
+        modelName: 'scaled-from-run',
+        blobKey: 'runs/r1/model.tar',
+        sha256: stored.sha256,
+        bytes: stored.bytes,
+        derivation: { method: 'scale' },
+        architecture: { layers: 2 },
+      });
+      const second = await versions.registerModelVersion({
+        projectId: t.projectId,
+        modelName: 'scaled-from-run',
+        blobKey: 'runs/r1/model.tar',
+        parentVersionId: first.id,
+        derivation: { method: 'continued-pretraining' },
+        architecture: { layers: 2 },
+      });
+      expect([first.version, second.version]).toEqual([1, 2]);
+      expect(second.modelId).toBe(first.modelId);
+      const content = await request(t.server).get(`/api/v1/model-versions/${first.id}/content`).set(t.auth()).expect(200);
+      expect(content.headers['x-graftwork-sha256']).toBe(stored.sha256);
+      const lineage = await request(t.server).get(`/api/v1/model-versions/${second.id}/lineage`).set(t.auth()).expect(200);
+      expect(lineage.body.map((v: { id: string }) => v.id)).toEqual([first.id]);
+    });
+
+    it('names the field when the weights cannot be found', async () => {
+      const versions = t.app.get(ModelVersionsService);
+      const base = { projectId: t.projectId, modelName: 'm', derivation: {}, architecture: {} };
+      await expect(versions.registerModelVersion({ ...base, blobKey: 'runs/none/model.tar' })).rejects.toMatchObject({ field: 'blobKey' });
+      await expect(versions.registerModelVersion({ ...base, artifactId: '00000000-0000-4000-8000-000000000000' })).rejects.toMatchObject({
+        field: 'artifactId',
+      });
+      await expect(versions.registerModelVersion(base)).rejects.toMatchObject({ field: 'artifactId' });
+    });
+  });
+
+  describe('built-in datasets', () => {
+    it('materialises a registered built-in once per project', async () => {
+      const builtins = t.app.get(BuiltinDatasetsService);
+      let opened = 0;
+      builtins.register({
+        name: 'tiny-digits',
+        description: 'a few digits',
+        tags: ['vision'],
+        format: 'csv',
+        open: () => {
+          opened += 1;
+          return Readable.from([Buffer.from('label,pixel0\n7,0\n')]);
+        },
+      });
+      const first = await builtins.ensure(t.projectId, 'tiny-digits');
+      const again = await builtins.ensure(t.projectId, 'tiny-digits');
+      expect(again.version.id).toBe(first.version.id);
+      expect(first.dataset.tags).toEqual(expect.arrayContaining(['vision', 'builtin']));
+      expect(opened).toBe(1);
+      await expect(builtins.ensure(t.projectId, 'unknown')).rejects.toMatchObject({ field: 'name' });
     });
   });
 

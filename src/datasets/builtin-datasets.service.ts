@@ -22,7 +22,7 @@ export interface BuiltinDataset {
 /**
  * Registration hook for built-in datasets: modules `register()` a definition at start,
  * and `ensure(projectId, name)` creates the dataset and its version in a project the
- * first time it is needed (idempotent by content checksum).
+ * first time it is needed (concurrent first calls are deduplicated by content checksum).
  */
 @Injectable()
 export class BuiltinDatasetsService {
@@ -51,6 +51,9 @@ export class BuiltinDatasetsService {
       description: definition.description,
       tags: [...new Set([...definition.tags, 'builtin'])],
     });
+    // Built-in content never changes, so any stored version is the one: skip producing it again.
+    const existing = await this.versions.latest(projectId, dataset.id);
+    if (existing) return { dataset, version: existing };
     const version = await this.versions.registerIfNew(projectId, dataset.id, {
       content: await definition.open(),
       format: definition.format,

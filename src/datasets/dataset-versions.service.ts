@@ -71,6 +71,12 @@ export class DatasetVersionsService {
     return { stream: await this.blobs.get(row.blobKey), sha256: row.sha256, bytes: row.bytes, format: row.format };
   }
 
+  /** The newest version of a dataset, or null when it has none. */
+  async latest(projectId: string, datasetId: string): Promise<DatasetVersionDto | null> {
+    const row = await this.versions.findOne({ where: { projectId, datasetId }, order: { version: 'DESC' } });
+    return row ? toDatasetVersionDto(row) : null;
+  }
+
   /**
    * Stores content as a new version unless the dataset already has a version with the
    * same sha256 (then returns that one): registering a built-in dataset twice is a no-op.
