@@ -22,9 +22,9 @@ suite() { # name command...
 
 suite "contracts: generated code matches contracts/" npm run -s contracts:check
 suite "typescript: type check" npm run -s typecheck
-suite "service: unit specs" npx jest --selectProjects unit --ci
+suite "service: unit specs" npm run -s test:unit -- --ci
 suite "worker: pytest" bash -c 'cd gpu-workers && .venv/bin/python -m pytest -q -p no:cacheprovider tests'
-suite "service: integration and end-to-end (PostgreSQL, Redis, Python worker)" npx jest --selectProjects integration --ci --runInBand
+suite "service: integration and end-to-end (PostgreSQL, Redis, Python worker)" npm run -s test:integration -- --ci
 
 say "── summary"
 printf '  %s\n' "${results[@]}"
