@@ -60,7 +60,7 @@ class FederatedConfig:
     data_seed: int | None = None  # split, partition, network; None: the same as seed
     eval_every: int = 1
     checkpoint_every: int = 5
-    chunk_size: int = 256
+    chunk_size: int | None = None  # clients per vectorised block; None: sized to the device
     client_metrics: bool = False  # per-client accuracy on the clients' own data every eval
 
     def lr_at(self, rnd: int) -> float:
