@@ -19,6 +19,7 @@ import { ProjectsModule } from './projects/projects.module';
 import { RequestLoggingMiddleware } from './logging/request-logging.middleware';
 import { RunsPipelineModule } from './runs/runs-pipeline.module';
 import { StorageModule } from './storage/storage.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 /**
  * The application's modules. ConfigModule (global, APP_CONFIG) is added around this by
@@ -40,6 +41,7 @@ import { StorageModule } from './storage/storage.module';
     DatasetsModule,
     ModelsModule,
     ExperimentsModule,
+    WebhooksModule,
     RunsPipelineModule,
     // Feature modules: add one line each below (runs, outbox, queue, reconciler, ingestion,
     // metrics, events, artifacts...). Their shutdown work goes in onApplicationShutdown.

@@ -81,6 +81,33 @@ describe('authentication and authorization', () => {
     expect(gql.body.errors[0].extensions.code).toBe('forbidden');
   });
 
+  describe('webhooks (admin only)', () => {
+    it('creates with a secret shown once, lists without it, and deletes', async () => {
+      const created = await request(t.server)
+        .post('/api/v1/webhooks')
+        .set(t.auth())
+        .send({ url: 'https://ci.example.com/hook', events: ['run.succeeded', 'run.*'] })
+        .expect(201);
+      expect(created.body.secret).toMatch(/^whsec_/);
+      const listed = await request(t.server).get('/api/v1/webhooks').set(t.auth()).expect(200);
+      expect(listed.body).toEqual([expect.objectContaining({ id: created.body.webhook.id, events: ['run.succeeded', 'run.*'] })]);
+      expect(JSON.stringify(listed.body)).not.toContain(created.body.secret);
+      const { key: other } = await t.keyFor('admin', 'other-project');
+      await request(t.server).delete(`/api/v1/webhooks/${created.body.webhook.id}`).set(t.auth(other)).expect(404);
+      await request(t.server).delete(`/api/v1/webhooks/${created.body.webhook.id}`).set(t.auth()).expect(200);
+      expect((await request(t.server).get('/api/v1/webhooks').set(t.auth()).expect(200)).body).toEqual([]);
+    });
+
+    it('names the bad field and refuses editors', async () => {
+      const bad = await request(t.server).post('/api/v1/webhooks').set(t.auth()).send({ url: 'ftp://x', events: ['run.succeeded'] }).expect(400);
+      expect(bad.body.field).toBe('url');
+      const noEvents = await request(t.server).post('/api/v1/webhooks').set(t.auth()).send({ url: 'https://x.example', events: [] }).expect(400);
+      expect(noEvents.body.field).toBe('events');
+      const { key: editor } = await t.keyFor('editor');
+      await request(t.server).get('/api/v1/webhooks').set(t.auth(editor)).expect(403);
+    });
+  });
+
   describe('graphql-ws connections', () => {
     const connect = (authorization?: string) =>
       new Promise<{ connected: boolean; closeCode?: number }>((resolve) => {
