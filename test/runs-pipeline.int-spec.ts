@@ -125,6 +125,15 @@ describe('runs pipeline (PostgreSQL + Redis)', () => {
     });
     expect(Buffer.compare(download.body as Buffer, content)).toBe(0);
 
+    const registered = await request(t.server)
+      .post(`${path}/model-versions`)
+      .set(t.auth(worker))
+      .set(FENCE, '2')
+      .send({ modelName: 'diag-mlp', artifactId: artifact.body.id, derivation: { method: 'diagnostics' }, architecture: { hidden: 8 } })
+      .expect(201);
+    const version = await request(t.server).get(`/api/v1/model-versions/${registered.body.id}`).set(t.auth(viewer)).expect(200);
+    expect(version.body).toMatchObject({ id: registered.body.id, derivation: { method: 'diagnostics' } });
+
     const staleProgress = await request(t.server).post(`${path}/progress`).set(t.auth(worker)).set(FENCE, '1').send({ fraction: 1, message: 'x' }).expect(409);
     expect(staleProgress.body.error).toBe('stale_attempt');
     const badResult = await request(t.server).post(`${path}/result`).set(t.auth(worker)).set(FENCE, '2').send({ result: {} }).expect(400);

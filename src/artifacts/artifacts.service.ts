@@ -69,6 +69,12 @@ export class ArtifactsService {
     return rows[0] ? camelRow<ArtifactEntity>(rows[0]) : null;
   }
 
+  async findById(runId: string, id: string): Promise<ArtifactEntity | null> {
+    if (!isUuid(id)) return null;
+    const rows = (await this.dataSource.query(`SELECT * FROM artifacts WHERE run_id = $1 AND id = $2`, [runId, id])) as Record<string, unknown>[];
+    return rows[0] ? camelRow<ArtifactEntity>(rows[0]) : null;
+  }
+
   /** Streams the upload into the blob store (size limit, checksum), all or nothing. */
   storeBlob(runId: string, name: string, content: Readable, expectedSha256?: string): Promise<StoredBlob> {
     return this.blobs.put(this.blobKey(runId, name), content, { maxBytes: this.config.maxUploadBytes, expectedSha256 });

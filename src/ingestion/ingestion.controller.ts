@@ -7,6 +7,7 @@ import { InputError } from '../common/errors';
 import type { AttemptRequest } from '../contracts/generated/ingestion/attempt-request';
 import type { AttemptResponse } from '../contracts/generated/ingestion/attempt-response';
 import type { FailureRequest } from '../contracts/generated/ingestion/failure-request';
+import type { ModelVersionRequest } from '../contracts/generated/ingestion/model-version-request';
 import type { MetricsRequest } from '../contracts/generated/ingestion/metrics-request';
 import type { ProgressRequest } from '../contracts/generated/ingestion/progress-request';
 import { IngestionService } from './ingestion.service';
@@ -78,6 +79,11 @@ export class IngestionController {
   @HttpCode(200)
   failure(@CurrentPrincipal() p: Principal, @Param('runId') runId: string, @Headers(FENCING_HEADER) token: string, @Body() body: FailureRequest) {
     return this.ingestion.failure(p, runId, fencingToken(token), body);
+  }
+
+  @Post('model-versions')
+  modelVersions(@CurrentPrincipal() p: Principal, @Param('runId') runId: string, @Headers(FENCING_HEADER) token: string, @Body() body: ModelVersionRequest) {
+    return this.ingestion.registerModelVersion(p, runId, fencingToken(token), body);
   }
 
   @Post('cancelled')

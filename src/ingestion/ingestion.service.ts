@@ -13,6 +13,8 @@ import { ArtifactsService, validateArtifactKind, validateArtifactName } from '..
 import type { RunEvent } from '../events/run-event';
 import { RunEventsService } from '../events/run-events.service';
 import { MetricsRepository } from '../metrics/metrics.repository';
+import type { ModelVersionRequest } from '../contracts/generated/ingestion/model-version-request';
+import { ModelVersionsService } from '../models/model-versions.service';
 import { DispatchSignal } from '../outbox/dispatch-signal';
 import { attemptsLeft, type RunRow } from '../runs/run-row';
 import { isTerminal } from '../runs/run-status';
@@ -34,6 +36,7 @@ export class IngestionService {
     private readonly artifacts: ArtifactsService,
     private readonly contracts: ContractsService,
     private readonly signal: DispatchSignal,
+    private readonly modelVersions: ModelVersionsService,
   ) {}
 
   private check(ref: string, body: unknown): void {
@@ -248,6 +251,29 @@ export class IngestionService {
     return must(await this.transitions.finish(m, run.id, 'failed', reason, message, {}, token));
   }
 
+  /** Registers one of this run's artifacts as a model version (lineage: parent + derivation). */
+  async registerModelVersion(principal: Principal, runId: string, token: string, body: ModelVersionRequest): Promise<{ id: string }> {
+    this.check('ingestion/model-version-request', body);
+    const run = await this.runs.find(principal.projectId, runId);
+    if (!run) throw new NotFoundError('run', runId);
+    if (run.fencingToken !== token || !['running', 'cancelling'].includes(run.status)) return this.explainMiss(principal, runId, token);
+    const artifact = await this.artifacts.findById(runId, body.artifactId);
+    if (!artifact) throw new InputError('body.artifactId', 'the id of an artifact of this run');
+    const version = await this.modelVersions.registerModelVersion({
+      projectId: principal.projectId,
+      modelName: body.modelName,
+      blobKey: artifact.blobKey,
+      artifactId: artifact.id,
+      sha256: artifact.sha256,
+      bytes: Number(artifact.bytes),
+      format: modelFormat(artifact.name),
+      parentVersionId: body.parentVersionId ?? null,
+      derivation: body.derivation,
+      architecture: body.architecture,
+    });
+    return { id: version.id };
+  }
+
   /** The worker stopped after a requested cancel. */
   async cancelled(principal: Principal, runId: string, token: string, body: { message?: string }): Promise<void> {
     this.check('ingestion/cancelled-request', body);
@@ -262,6 +288,13 @@ export class IngestionService {
       events.push(done.event);
     });
   }
+}
+
+/** Format of a registered model version, from the artifact's file name. */
+function modelFormat(name: string): string {
+  if (name.endsWith('.safetensors')) return 'safetensors';
+  if (name.endsWith('.onnx')) return 'onnx';
+  return 'hf-tar';
 }
 
 function must<T>(value: T | null): T {
