@@ -4,9 +4,9 @@ import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { MAX_PAGE_SIZE } from './pagination';
 
-/** Paging and filters of every list, as REST query parameters and GraphQL arguments. */
+/** Paging of every list, as REST query parameters and GraphQL arguments. */
 @ArgsType()
-export class ListArgs {
+export class PageArgsDto {
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 20 })
   @Field(() => Int, { nullable: true })
   @IsOptional()
@@ -22,6 +22,11 @@ export class ListArgs {
   @IsString()
   after?: string;
 
+}
+
+/** Paging plus the registry filters (status, tags). */
+@ArgsType()
+export class ListArgs extends PageArgsDto {
   @ApiPropertyOptional({ enum: ['active', 'archived'] })
   @Field({ nullable: true })
   @IsOptional()

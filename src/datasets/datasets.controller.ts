@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiConsumes, ApiHeader, ApiQuery, ApiTags } from '@nestj
 import type { Request } from 'express';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
-import { ListArgs } from '../common/list.dto';
+import { ListArgs, PageArgsDto } from '../common/list.dto';
 import { ParseIdPipe } from '../common/parse-id.pipe';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
@@ -71,7 +71,7 @@ export class DatasetsController {
   }
 
   @Get(':id/versions')
-  listVersions(@CurrentPrincipal() principal: Principal, @Param('id', ParseIdPipe) id: string, @Query() args: ListArgs): Promise<DatasetVersionPageDto> {
+  listVersions(@CurrentPrincipal() principal: Principal, @Param('id', ParseIdPipe) id: string, @Query() args: PageArgsDto): Promise<DatasetVersionPageDto> {
     return this.versions.list(principal.projectId, id, args);
   }
 }

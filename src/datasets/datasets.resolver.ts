@@ -1,7 +1,7 @@
 import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { CurrentPrincipal } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
-import { ListArgs } from '../common/list.dto';
+import { ListArgs, PageArgsDto } from '../common/list.dto';
 import { ParseIdPipe } from '../common/parse-id.pipe';
 import { DatasetVersionsService } from './dataset-versions.service';
 import { DatasetsService } from './datasets.service';
@@ -49,7 +49,7 @@ export class DatasetsResolver {
   }
 
   @ResolveField(() => DatasetVersionPageDto, { complexity: 10 })
-  versions(@CurrentPrincipal() principal: Principal, @Parent() dataset: DatasetDto, @Args() args: ListArgs): Promise<DatasetVersionPageDto> {
-    return this.versionService.list(principal.projectId, dataset.id, { first: args.first, after: args.after });
+  versions(@CurrentPrincipal() principal: Principal, @Parent() dataset: DatasetDto, @Args() args: PageArgsDto): Promise<DatasetVersionPageDto> {
+    return this.versionService.list(principal.projectId, dataset.id, args);
   }
 }

@@ -1,7 +1,7 @@
 import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { CurrentPrincipal } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
-import { ListArgs } from '../common/list.dto';
+import { ListArgs, PageArgsDto } from '../common/list.dto';
 import { ParseIdPipe } from '../common/parse-id.pipe';
 import { CreateModelInput, ModelDto, ModelPageDto, ModelVersionDto, ModelVersionPageDto, UpdateModelInput } from './dto/model.dto';
 import { ModelVersionsService } from './model-versions.service';
@@ -36,8 +36,8 @@ export class ModelsResolver {
   }
 
   @ResolveField(() => ModelVersionPageDto, { complexity: 10 })
-  versions(@CurrentPrincipal() principal: Principal, @Parent() model: ModelDto, @Args() args: ListArgs): Promise<ModelVersionPageDto> {
-    return this.versionService.list(principal.projectId, model.id, { first: args.first, after: args.after });
+  versions(@CurrentPrincipal() principal: Principal, @Parent() model: ModelDto, @Args() args: PageArgsDto): Promise<ModelVersionPageDto> {
+    return this.versionService.list(principal.projectId, model.id, args);
   }
 }
 
