@@ -31,7 +31,10 @@ def next_token_loss(logits: Tensor, labels: Tensor) -> Tensor:
     if labels.shape != logits.shape[:2]:
         raise ValueError(f"labels: expected shape {tuple(logits.shape[:2])} (same as input_ids), "
                          f"got {tuple(labels.shape)}")
-    return F.cross_entropy(logits[:, :-1].flatten(0, 1).float(), labels[:, 1:].flatten(), ignore_index=-100)
+    # Shift the labels, not the logits: slicing [B, T, V] logits would copy the largest tensor
+    # of the step (V = 128k); the last position gets -100 and is ignored instead.
+    targets = F.pad(labels[:, 1:], (0, 1), value=-100)
+    return F.cross_entropy(logits.flatten(0, 1).float(), targets.flatten(), ignore_index=-100)
 
 
 class MethodModel(nn.Module):

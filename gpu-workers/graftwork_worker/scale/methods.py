@@ -17,7 +17,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from ..models.llama import LlamaConfig, LlamaForCausalLM
+from ..models.llama import LlamaConfig, LlamaForCausalLM, rope_inverse_frequencies
 from .baselines.full_model import FullModelMethod
 from .baselines.llama_pro import LlamaProMethod
 from .baselines.lora import LoraMethod
@@ -47,11 +47,17 @@ def load_method_model(state: dict[str, Tensor], config: dict[str, Any]) -> Metho
     if config.get("format") != EXPORT_FORMAT:
         raise ValueError(f"format: expected {EXPORT_FORMAT!r}, got {config.get('format')!r}")
     spec = MethodSpec.from_dict({"method": config.get("method"), "options": config.get("options")})
-    base = LlamaForCausalLM(LlamaConfig.from_hf_dict(config["base_config"]))
-    dtype = getattr(torch, config.get("dtype", "float32"))
-    model = build_method_model(base.to(dtype), spec, initialise=False)
-    missing, unexpected = model.load_state_dict(state, strict=False)
+    base_config = LlamaConfig.from_hf_dict(config["base_config"])
+    # Build on `meta` (no memory, no random init), then adopt the stored tensors as they are.
+    with torch.device("meta"):
+        model = build_method_model(LlamaForCausalLM(base_config), spec, initialise=False)
+    missing, unexpected = model.load_state_dict(state, strict=False, assign=True)
     if missing or unexpected:
         raise ValueError(f"state: does not match the recorded method: missing {sorted(missing)[:5]}, "
                          f"unexpected {sorted(unexpected)[:5]}")
+    device = next(iter(state.values())).device
+    inv_freq = rope_inverse_frequencies(base_config).to(device)
+    for module in model.modules():  # the rotary buffers are not stored: recompute them
+        if "rope_inv_freq" in module._buffers:
+            module.register_buffer("rope_inv_freq", inv_freq.clone(), persistent=False)
     return model

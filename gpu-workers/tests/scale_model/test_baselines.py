@@ -4,6 +4,7 @@ from __future__ import annotations
 import torch
 
 from graftwork_worker.scale.baselines.llama_pro import insertion_points
+from graftwork_worker.scale.method_model import next_token_loss
 
 from .helpers import adamw_steps, base_and_method, token_batch
 
@@ -71,3 +72,12 @@ def test_llama_pro_insertion_points() -> None:
     assert insertion_points(16, new_blocks=4, interval=None) == [3, 7, 11, 15]
     assert insertion_points(6, new_blocks=4, interval=None) == [1, 2, 4, 5]
     assert insertion_points(6, new_blocks=None, interval=3) == [2, 5]
+
+
+def test_loss_shifts_labels_and_ignores_minus_100() -> None:
+    logits = torch.randn(2, 5, 7)
+    labels = torch.randint(0, 7, (2, 5))
+    labels[0, 3] = -100
+    keep = labels[:, 1:] != -100
+    expected = torch.nn.functional.cross_entropy(logits[:, :-1][keep], labels[:, 1:][keep])
+    torch.testing.assert_close(next_token_loss(logits, labels), expected)

@@ -21,6 +21,7 @@ def test_saved_model_reloads_identically(method: str, tmp_path: Path) -> None:
     adamw_steps(model, steps=1)
     save_method_checkpoint(model, tmp_path)
     again = load_method_checkpoint(tmp_path)
+    assert {t.device.type for t in [*again.parameters(), *again.buffers()]} == {"cpu"}
     ids = token_batch()
     with torch.no_grad():
         expected, got = model(ids), again(ids)

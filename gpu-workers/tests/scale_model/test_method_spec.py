@@ -12,6 +12,8 @@ def test_defaults_are_filled_per_method() -> None:
     assert adapt["adapt_modules"] == ["o_proj"] and adapt["init"] == "svd" and adapt["l_fp"] is None
     route = MethodSpec.from_dict({"method": "scale_route", "options": {"routerTau": 0.25}}).options
     assert route["router_tau"] == 0.25 and route["router_training"] == "all_tokens"
+    camel = MethodSpec.from_dict({"method": "scale_adapt", "options": {"lFp": 3, "kvHeads": 2, "adaptModules": ["o_proj"]}})
+    assert (camel.options["l_fp"], camel.options["kv_heads"]) == (3, 2)
     assert set(METHODS) == {"fft", "lora", "freeze", "llama_pro", "scale_preserve", "scale_adapt", "scale_route"}
 
 

@@ -35,6 +35,18 @@ def test_preservation_logits_bit_identical_before_and_after_training(method: str
     assert not torch.allclose(model(ids).extras["adaptation_logits"], reference)
 
 
+def test_preservation_is_exact_under_bf16_autocast_too() -> None:
+    base, model = base_and_method("scale_preserve", SIZES)
+    randomise_new_parameters(model)
+    ids = token_batch()
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        adamw_steps(model, steps=2)
+        with torch.no_grad():
+            reference = base(ids)
+        got = _preservation_logits(model, ids)
+    assert got.dtype == torch.bfloat16 and torch.equal(got, reference)
+
+
 def test_adapt_keeps_layers_below_l_fp_exact_and_changes_the_ones_above() -> None:
     base, model = base_and_method("scale_adapt", {**SIZES, "l_fp": 2, "adapt_modules": ["o_proj", "down_proj"]})
     randomise_new_parameters(model)

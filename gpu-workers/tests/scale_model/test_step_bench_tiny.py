@@ -27,3 +27,18 @@ def test_tiny_mode_prints_a_table_against_fft(tmp_path: Path) -> None:
     assert "time / fft" in lines[1] and "mem / fft" in lines[1]
     fft_line = next(line for line in lines if line.startswith("fft |"))
     assert fft_line.split(" | ")[8] == "1.00"
+
+
+def test_flop_conventions() -> None:
+    sys.path.insert(0, str(SCRIPT.parent))
+    try:
+        from scale_flops import peak_flops, step_flops
+    finally:
+        sys.path.remove(str(SCRIPT.parent))
+    report = {"total": 100, "trainable": 100, "new": 0}
+    assert step_flops("fft", report, tokens=10) == (6000.0, 6000.0)  # FFT: both conventions agree
+    frozen = {"total": 100, "trainable": 20, "new": 20}
+    assert step_flops("scale_preserve", frozen, tokens=10) == (6000.0, 2 * (100 + 20 + 20) * 10)
+    assert step_flops("scale_adapt", frozen, tokens=10) == (6000.0, 2 * (100 + 100 + 20) * 10)
+    assert peak_flops("NVIDIA H100 80GB HBM3", None) == 989e12 and peak_flops("cpu", None) is None
+    assert peak_flops("cpu", 2.0) == 2e12
