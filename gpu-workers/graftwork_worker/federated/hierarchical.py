@@ -30,8 +30,8 @@ class HierarchicalResult:
 
 def group_server(sim: Simulation, members: Sequence[int]) -> int:
     """The member with the fewest hops to all other members (FedAvg-IC's PS_k)."""
-    nodes = sim.network.client_node[np.asarray(members, dtype=np.int64)]
-    totals = [sum(sim.network.hops(int(a), int(b)) for b in nodes) for a in nodes]
+    idx = np.asarray(members, dtype=np.int64)
+    totals = sim.network.client_hops()[np.ix_(idx, idx)].sum(1)
     return int(members[int(np.argmin(totals))])
 
 

@@ -64,6 +64,7 @@ class Network:
     client_flops: np.ndarray  # [clients] FLOP per second
     in_network_combining: bool
     _trees: dict[int, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, repr=False)
+    _client_hops: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def num_clients(self) -> int:
@@ -94,9 +95,17 @@ class Network:
         return links[::-1]
 
     def client_hops(self) -> np.ndarray:
-        """[clients, clients] hop distances between client hosts."""
-        nodes = self.client_node
-        return np.stack([self._tree(int(n))[0][nodes] for n in nodes])
+        """[clients, clients] hop distances between client hosts (computed once; do not modify)."""
+        if self._client_hops is None:
+            # Clients on one switch see the same distances, so one BFS per occupied switch.
+            nodes = self.client_node
+            switch = np.array([self.topology.host_switch(int(n)) for n in nodes], dtype=np.int64)
+            rows = {int(s): self._tree(int(s))[0][nodes] for s in np.unique(switch)}
+            hops = np.stack([rows[int(s)] + 1 for s in switch])
+            np.fill_diagonal(hops, 0)
+            self._client_hops = hops
+        return self._client_hops
+
 
     def server_hops(self) -> np.ndarray:
         return self._tree(self.server_node)[0][self.client_node]

@@ -38,6 +38,11 @@ class Topology:
         self.add_link(switch, node)
         return node
 
+    def host_switch(self, host: int) -> int:
+        """The switch a host hangs off (a host has exactly one link)."""
+        (switch, _), = self._adj[host]
+        return switch
+
     def bfs(self, source: int) -> tuple[np.ndarray, np.ndarray]:
         """(hops to every node, link used to reach it) from `source`; -1 where unreachable."""
         size = max(self._adj) + 1

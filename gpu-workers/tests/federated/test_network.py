@@ -82,3 +82,11 @@ def test_bad_settings_name_the_field() -> None:
         build_network(NetworkSettings(bandwidth_mbps=(5.0, 1.0)), 4, np.random.default_rng(0))
     with pytest.raises(ValueError, match="network.topology"):
         build_network(NetworkSettings(topology="torus"), 4, np.random.default_rng(0))
+
+
+@pytest.mark.parametrize("settings", [NetworkSettings(pods=4), NetworkSettings(topology="star"),
+                                      NetworkSettings(topology="random", switches=10, degree=3, pods=2)])
+def test_the_hop_matrix_agrees_with_per_pair_searches(settings: NetworkSettings) -> None:
+    net = build_network(settings, 12, np.random.default_rng(4))
+    pairwise = np.array([[net.hops(int(a), int(b)) for b in net.client_node] for a in net.client_node])
+    assert np.array_equal(net.client_hops(), pairwise)
