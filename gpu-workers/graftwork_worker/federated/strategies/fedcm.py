@@ -126,7 +126,7 @@ def fedcm(options: Mapping[str, Any]) -> FedCM:
     unknown = sorted(set(options) - _OPTIONS)
     if unknown:
         raise ValueError(f"options.{unknown[0]}: not an option of 'fedcm' (allowed: {sorted(_OPTIONS)})")
-    ucb = UcbConfig(exploration=float(options.get("exploration", 0.3)), epsilon=float(options.get("epsilon", 0.0)),
+    ucb = UcbConfig(exploration=float(options.get("exploration", 1.0)), epsilon=float(options.get("epsilon", 0.0)),
                     epsilon_decay=float(options.get("epsilonDecay", 0.95)))
     return FedCM(sampler=str(options.get("sampler", "ucb")), model_filter=str(options.get("filter", "greedy")),
                  reward=str(options.get("reward", "utility")), prior=str(options.get("prior", "data_size")), ucb=ucb)
