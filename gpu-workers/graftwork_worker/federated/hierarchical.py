@@ -13,9 +13,11 @@ from typing import Callable, Sequence
 import numpy as np
 import torch
 
+from .evaluation import evaluate_stack
 from .network import Stage, Transfer
 from .params import Params, ParamStack, group_average, select, stack, weighted_average
 from .simulation import Simulation
+from .strategy import ContextMetric
 
 LocalTrain = Callable[..., ParamStack]  # Strategy.local_train bound to a strategy
 
@@ -26,6 +28,8 @@ class HierarchicalResult:
     group_models: ParamStack  # [groups, ...] after the last group round
     stages: list[Stage]
     group_servers: list[int]  # client id acting as each group's server
+    groups: list[list[int]]  # the non-empty groups, in the order of group_models' rows
+    group_ids: list[int]  # each row's position in the groups passed in (empty groups are skipped)
 
 
 def group_server(sim: Simulation, members: Sequence[int]) -> int:
@@ -37,7 +41,8 @@ def group_server(sim: Simulation, members: Sequence[int]) -> int:
 
 def hierarchical_round(sim: Simulation, global_model: Params, groups: Sequence[Sequence[int]], *, tau1: int,
                        tau2: int, lr: float, local_train: LocalTrain) -> HierarchicalResult:
-    groups = [list(g) for g in groups if len(g) > 0]
+    group_ids = [i for i, g in enumerate(groups) if len(g) > 0]
+    groups = [list(groups[i]) for i in group_ids]
     if not groups:
         raise ValueError("hierarchical_round: every group is empty")
     if tau2 < 1:
@@ -64,7 +69,20 @@ def hierarchical_round(sim: Simulation, global_model: Params, groups: Sequence[S
             stages.append(Stage(transfers=down_members))
     group_weights = torch.zeros(len(groups), device=weights.device).index_add_(0, group_of_row, weights)
     stages.append(Stage(transfers=[Transfer(s, net.server_node, size, "up") for s in server_node]))
-    return HierarchicalResult(weighted_average(group_models, group_weights), group_models, stages, servers)
+    return HierarchicalResult(weighted_average(group_models, group_weights), group_models, stages, servers, groups, group_ids)
+
+
+def group_metrics(sim: Simulation, result: HierarchicalResult) -> list[ContextMetric]:
+    """Per group: its size in samples and, with clientMetrics, its model's test accuracy
+    (how far the groups drift apart before the global average)."""
+    out = []
+    for g, members in zip(result.group_ids, result.groups):
+        out.append(ContextMetric("group_samples", float(sim.clients.weights(members).sum()), {"group": g}))
+    if sim.config.client_metrics:
+        accuracy, _ = evaluate_stack(sim.model, result.group_models, *sim.test)
+        out += [ContextMetric("group_accuracy", float(a), {"group": g})
+                for g, a in zip(result.group_ids, accuracy.tolist())]
+    return out
 
 
 def restrict_groups(groups: Sequence[Sequence[int]], clients: Sequence[int]) -> list[list[int]]:

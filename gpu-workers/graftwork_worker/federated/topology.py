@@ -110,15 +110,20 @@ def random_graph(switches: int, degree: int, pods: int, rng: np.random.Generator
 
 def _random_regular_pairs(n: int, degree: int, rng: np.random.Generator) -> list[tuple[int, int]]:
     # Jellyfish's construction: join random pairs of switches with free ports that are not
-    # yet neighbours, until no such pair remains.
-    free = {s: degree for s in range(n)}
+    # yet neighbours, until no such pair turns up (a few ports may stay free, as in Jellyfish).
+    free = [degree] * n
+    open_ports = list(range(n))
     pairs: set[tuple[int, int]] = set()
-    while True:
-        open_ports = [s for s, f in free.items() if f > 0]
-        candidates = [(a, b) for i, a in enumerate(open_ports) for b in open_ports[i + 1:] if (a, b) not in pairs]
-        if not candidates:
-            return sorted(pairs)
-        a, b = candidates[int(rng.integers(len(candidates)))]
+    misses = 0
+    while len(open_ports) >= 2 and misses < 20 * n:
+        i, j = rng.choice(len(open_ports), 2, replace=False)
+        a, b = sorted((open_ports[int(i)], open_ports[int(j)]))
+        if (a, b) in pairs:
+            misses += 1
+            continue
         pairs.add((a, b))
-        free[a] -= 1
-        free[b] -= 1
+        for s in (a, b):
+            free[s] -= 1
+            if free[s] == 0:
+                open_ports.remove(s)
+    return sorted(pairs)

@@ -67,3 +67,12 @@ def test_uploaded_npz_missing_y_is_named(tmp_path: Path) -> None:
     np.savez(path, x=np.zeros((3, 2)))
     with pytest.raises(ValueError, match="'y'"):
         D.load_uploaded(path)
+
+
+def test_mnist_npz_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from graftwork_worker.federated.mnist_npz import main
+
+    folder = fake_npm_digits(tmp_path / "digits", per_digit=2)
+    main([str(tmp_path / "out.npz"), "--digits", str(folder)])
+    assert "wrote" in capsys.readouterr().out
+    assert D.load_uploaded(tmp_path / "out.npz").x.shape == (20, 784)

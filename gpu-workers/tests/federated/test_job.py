@@ -105,3 +105,14 @@ def test_uploaded_csv_with_string_labels(tmp_path: Path) -> None:
     bad.dataset_versions["dv-2"] = path
     with pytest.raises(JobConfigError, match="labelColumn"):
         run_federated_job(bad)
+
+
+def test_hierfavg_job_reports_per_group_metrics(tmp_path: Path) -> None:
+    spec = {**SPEC, "algorithm": "hierfavg", "options": {"tau1": 1, "tau2": 2}, "clientsPerRound": 10, "rounds": 2}
+    ctx = FakeJobContext(spec, tmp_path)
+    result = run_federated_job(ctx)
+    groups = {p.context["group"] for p in ctx.metrics if p.key == "group_accuracy" and p.step == 2}
+    assert groups == {0, 1, 2, 3}  # 4 pods, all clients taking part
+    samples = [p.value for p in ctx.metrics if p.key == "group_samples" and p.step == 1]
+    assert len(samples) == 4 and all(v > 0 for v in samples)
+    assert sum(samples) == pytest.approx(result["clients"]["samplesMean"] * 10)  # every client in one group

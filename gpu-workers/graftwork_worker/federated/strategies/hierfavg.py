@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from ..hierarchical import hierarchical_round, restrict_groups
+from ..hierarchical import group_metrics, hierarchical_round, restrict_groups
 from ..simulation import Simulation
 from ..strategy import GLOBAL, FederationState, RoundOutcome, RoundPlan, Strategy
 
@@ -39,7 +39,8 @@ class HierFAVG(Strategy):
                                     lr=sim.config.lr_at(rnd), local_train=self.local_train)
         return RoundOutcome(state=FederationState(models={GLOBAL: result.global_model}, extra=state.extra),
                             stages=result.stages, trained_clients=[c for g in groups for c in g],
-                            metrics={"groups": float(sum(1 for g in groups if g))})
+                            metrics={"groups": float(sum(1 for g in groups if g))},
+                            context_metrics=group_metrics(sim, result))
 
     def artifacts(self, sim: Simulation, state: FederationState) -> dict[str, Any]:
         return {**super().artifacts(sim, state), "grouping": {"groups": self.groups}}
