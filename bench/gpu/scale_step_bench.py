@@ -18,6 +18,7 @@ import platform
 import statistics
 import sys
 import time
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -34,7 +35,6 @@ DEFAULT_METHODS = ("fft", "lora", "llama_pro", "scale_preserve", "scale_adapt", 
 # The random init of new blocks is timed elsewhere; "random" keeps set-up off the GPU budget.
 METHOD_OPTIONS: dict[str, dict[str, Any]] = {
     "lora": {"rank": 16, "alpha": 32},
-    "llama_pro": {"new_blocks": 4},
     "scale_preserve": {"init": "random"},
     "scale_adapt": {"init": "random"},
     "scale_route": {"init": "random"},
@@ -55,6 +55,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--seq", type=int, default=None, help="tokens per sequence (default 2048; tiny 32)")
     p.add_argument("--steps", type=int, default=None, help="timed steps (default 10; tiny 2)")
     p.add_argument("--warmup", type=int, default=None, help="untimed steps first (default 3; tiny 1)")
+    p.add_argument("--layers", type=int, default=None,
+                   help="override the number of decoder layers (a cheaper run of the full-width model)")
     p.add_argument("--compile", action="store_true", help="torch.compile the training loss")
     p.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
     p.add_argument("--peak-tflops", type=float, default=None, help="accelerator bf16 peak, if not detected")
@@ -148,12 +150,15 @@ def table(rows: list[dict[str, Any]]) -> str:
 def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
     args = parse_args(argv)
     config = LlamaConfig.tiny(256) if args.tiny else llama_32_1b_shape()
+    if args.layers:
+        config = replace(config, num_hidden_layers=args.layers)
     device = torch.device(args.device)
     if device.type == "cpu" and args.threads:
         torch.set_num_threads(args.threads)
     name = torch.cuda.get_device_name(device) if device.type == "cuda" else platform.processor() or "cpu"
     print(f"# scale step bench {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {name}, torch {torch.__version__}; "
-          f"batch {args.batch} x seq {args.seq}, {args.steps} timed steps after {args.warmup}, "
+          f"{config.num_hidden_layers} layers x hidden {config.hidden_size}, batch {args.batch} x seq {args.seq}, "
+          f"{args.steps} timed steps after {args.warmup}, "
           f"{'bf16 autocast' if device.type == 'cuda' else f'float32, {torch.get_num_threads()} thread(s)'}, "
           f"compile={args.compile}")
     rows = []
