@@ -1,8 +1,8 @@
 """Local training of many clients at once: one model per row of a parameter stack.
 
 `train` runs every client of a call together: parameters are stacked on a client axis,
-gradients come from `vmap(grad(loss))` over `functional_call`, and clients with fewer
-local steps are padded with masked steps. `train_sequential` is the plain per-client
+each row's loss comes from `vmap` over `functional_call`, one backward pass gives every row
+its own gradient, and clients with fewer local steps are padded with masked steps. `train_sequential` is the plain per-client
 loop with the same maths and the same data order; tests hold the two equal.
 """
 from __future__ import annotations
