@@ -139,12 +139,17 @@ TORNADO_POINTS: dict[str, Callable[[Size], dict[str, Any]]] = {
 }
 
 
-def tornado_study(size: Size, dataset: str, seed: int) -> dict[str, Any]:
-    config = FederatedConfig(
-        num_clients=size.tornado_clients, clients_per_round=size.tornado_per_round, local_epochs=1,
-        batch_size=size.batch_size, lr=size.lr, seed=seed, model=ModelSettings(name="softmax"),
+def power_law_config(size: Size, clients: int, per_round: int, seed: int) -> FederatedConfig:
+    """The TornadoAggregate scripts' set-up: 2 classes per client, power-law client sizes."""
+    return FederatedConfig(
+        num_clients=clients, clients_per_round=per_round, local_epochs=1, batch_size=size.batch_size, lr=size.lr,
+        seed=seed, model=ModelSettings(name="softmax"),
         partition=PartitionSettings(kind="power_law", classes_per_client=2, power_law_exponent=1.5),
         network=NetworkSettings(topology="fat_tree", pods=10))
+
+
+def tornado_study(size: Size, dataset: str, seed: int) -> dict[str, Any]:
+    config = power_law_config(size, size.tornado_clients, size.tornado_per_round, seed)
     data = load_dataset(dataset, seed)
     return {name: run_one(config, data, "tornado", options(size), size.tornado_rounds)
             for name, options in TORNADO_POINTS.items()}
@@ -159,11 +164,7 @@ FEDCM_VARIANTS = {
 
 
 def fedcm_study(size: Size, dataset: str, seed: int) -> dict[str, Any]:
-    config = FederatedConfig(
-        num_clients=size.fedcm_clients, clients_per_round=size.fedcm_per_round, local_epochs=1,
-        batch_size=size.batch_size, lr=size.lr, seed=seed, model=ModelSettings(name="softmax"),
-        partition=PartitionSettings(kind="power_law", classes_per_client=2, power_law_exponent=1.5),
-        network=NetworkSettings(topology="fat_tree", pods=10))
+    config = power_law_config(size, size.fedcm_clients, size.fedcm_per_round, seed)
     data = load_dataset(dataset, seed)
     return {name: run_one(config, data, "fedcm", options, size.fedcm_rounds) for name, options in FEDCM_VARIANTS.items()}
 
