@@ -37,12 +37,20 @@ class ClientTrainer:
         self.seed = seed
         self.chunk_size = chunk_size
         self.calls = 0  # default data-order stream: one per train() call; checkpointed by the loop
-        self._batched_loss: Callable[..., Tensor] = vmap(self._loss)
+        self._batched_loss: Callable[..., Tensor] = (
+            self._stacked_loss if model.apply_stacked is not None else vmap(self._loss))
 
     # -- the loss every path differentiates -------------------------------------------------
     def _loss(self, params: Params, x: Tensor, y: Tensor, mask: Tensor) -> Tensor:
         per_sample = F.cross_entropy(self.model.apply(params, x), y, reduction="none")
         return (per_sample * mask).sum() / mask.sum().clamp_min(1.0)
+
+    def _stacked_loss(self, params: ParamStack, x: Tensor, y: Tensor, mask: Tensor) -> Tensor:
+        """[K] losses, as vmap(_loss) gives them, through the model's batched-ops forward."""
+        assert self.model.apply_stacked is not None
+        logits = self.model.apply_stacked(params, x)
+        per_sample = F.cross_entropy(logits.flatten(0, 1), y.flatten(), reduction="none").view_as(mask)
+        return (per_sample * mask).sum(1) / mask.sum(1).clamp_min(1.0)
 
     def _next_stream(self, stream: int | None) -> int:
         if stream is not None:
@@ -100,8 +108,8 @@ class ClientTrainer:
     def _stacked_grads(self, params: ParamStack, x: Tensor, y: Tensor, mask: Tensor) -> Params:
         """Every row's gradient of its own loss. Row k's loss depends only on row k's
         parameters, so the gradient of the sum of the rows' losses is each row's own
-        gradient: vmap for the forward, one ordinary backward pass (the same numbers as
-        vmap(grad(loss)), with a third of its per-step overhead)."""
+        gradient: a batched forward (vmap, or the model's batched-ops form), one ordinary
+        backward pass (the same numbers as vmap(grad(loss)), with far less per-step overhead)."""
         leaves = {k: v.detach().requires_grad_(True) for k, v in params.items()}
         total = self._batched_loss(leaves, x, y, mask).sum()
         return dict(zip(leaves, torch.autograd.grad(total, list(leaves.values()))))

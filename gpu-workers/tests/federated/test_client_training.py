@@ -111,3 +111,15 @@ def test_bad_calls_name_the_problem() -> None:
         trainer.train(start, [0, 1], epochs=1, lr=0.1, prox_mu=-1.0)
     with pytest.raises(ValueError, match="batchSize"):
         ClientTrainer(model, data, batch_size=0, seed=0)
+
+
+@pytest.mark.parametrize("name", ["softmax", "mlp"])
+def test_batched_ops_forward_equals_vmap_of_the_module(name: str) -> None:
+    from torch.func import vmap
+
+    model = make_model(name, 16, 4, hidden=8)
+    assert model.apply_stacked is not None
+    params = stack_list([model.init(torch.Generator().manual_seed(i)) for i in range(3)])
+    x = torch.randn(3, 5, 16)
+    assert torch.allclose(model.apply_stacked(params, x), vmap(model.apply)(params, x), atol=1e-6)
+    assert make_model("cnn", 16, 4, cnn_channels=4).apply_stacked is None  # the CNN goes through vmap
