@@ -39,15 +39,9 @@ export function toRegistryItem(row: RegistryEntityBase): RegistryItemDto {
   return { id: row.id, name: row.name, description: row.description, tags: row.tags, status: row.status, createdAt: row.createdAt };
 }
 
+/** The optional, changeable fields: shared by create and update inputs. */
 @InputType({ isAbstract: true })
-export abstract class CreateRegistryItemInput {
-  @ApiProperty({ example: 'my-item' })
-  @Field()
-  @IsString()
-  @Length(1, 100)
-  @Matches(NAME, { message: 'a name of letters, digits, ".", "_" or "-", starting with a letter or digit' })
-  name: string;
-
+abstract class RegistryDetailsInput {
   @ApiPropertyOptional()
   @Field({ nullable: true })
   @IsOptional()
@@ -65,22 +59,17 @@ export abstract class CreateRegistryItemInput {
 }
 
 @InputType({ isAbstract: true })
-export abstract class UpdateRegistryItemInput {
-  @ApiPropertyOptional()
-  @Field({ nullable: true })
-  @IsOptional()
+export abstract class CreateRegistryItemInput extends RegistryDetailsInput {
+  @ApiProperty({ example: 'my-item' })
+  @Field()
   @IsString()
-  @MaxLength(10_000)
-  description?: string;
+  @Length(1, 100)
+  @Matches(NAME, { message: 'a name of letters, digits, ".", "_" or "-", starting with a letter or digit' })
+  name: string;
+}
 
-  @ApiPropertyOptional({ type: [String] })
-  @Field(() => [String], { nullable: true })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(50)
-  @Matches(TAG, { each: true, message: 'tags of letters, digits, ".", "_", ":", "=" or "-"' })
-  tags?: string[];
-
+@InputType({ isAbstract: true })
+export abstract class UpdateRegistryItemInput extends RegistryDetailsInput {
   @ApiPropertyOptional({ enum: REGISTRY_STATUSES })
   @Field(() => String, { nullable: true })
   @IsOptional()
