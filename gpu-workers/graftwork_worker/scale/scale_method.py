@@ -96,11 +96,15 @@ class ScaleMethodModel(MethodModel):
         with torch.no_grad():
             routed, mask = hard_route(z_p, delta, self.spec.options["router_tau"])
         extras["route_mask"] = mask
-        return MethodOutput(logits=self._train_logits(z_p, delta), eval_logits=routed, extras=extras)
+        soft = self.spec.options["router_training"] == "soft"
+        return MethodOutput(logits=self._train_logits(z_p, delta) if soft else z_a, eval_logits=routed, extras=extras)
 
     def training_loss(self, input_ids: Tensor, labels: Tensor) -> Tensor:
         # Skips the routed logits and extras: one [B, T, V] tensor less at the memory peak.
         z_p, delta = self._heads(input_ids)
+        if not z_p.requires_grad and self.spec.options.get("router_training", "all_tokens") == "all_tokens":
+            # Frozen x-stream (no graph) and z_P needed nowhere else: add in place, one [B, T, V] less.
+            return next_token_loss(z_p.add_(delta), labels)
         return next_token_loss(self._train_logits(z_p, delta), labels)
 
     def hidden_states(self, input_ids: Tensor) -> list[tuple[Tensor, Tensor]]:

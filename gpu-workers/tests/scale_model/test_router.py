@@ -1,11 +1,13 @@
 """SCALE-Route: the hard router at evaluation, and training that never starves the adaptation head."""
 from __future__ import annotations
 
+import pytest
 import torch
 
+from graftwork_worker.scale.method_model import next_token_loss
 from graftwork_worker.scale.router import hard_route, soft_route
 
-from .helpers import adamw_steps, base_and_method, token_batch
+from .helpers import adamw_steps, base_and_method, randomise_new_parameters, token_batch
 
 
 def test_hard_route_picks_per_token_by_cosine() -> None:
@@ -46,3 +48,20 @@ def test_routed_eval_uses_the_adaptation_head_where_heads_disagree() -> None:
     mask = out.extras["route_mask"]
     assert mask.all()  # tau = 1 and heads differ: every token takes z_A
     assert torch.equal(out.eval_logits, out.extras["adaptation_logits"])
+
+
+@pytest.mark.parametrize("method, options", [
+    ("scale_preserve", {}), ("scale_adapt", {"l_fp": 1}), ("scale_route", {}),
+    ("scale_route", {"router_training": "soft"})])
+def test_training_loss_is_the_loss_of_the_training_logits(method: str, options: dict) -> None:
+    _, model = base_and_method(method, {"hidden": 16, **options})
+    randomise_new_parameters(model)
+    ids = token_batch()
+    loss = model.training_loss(ids, ids)
+    loss.backward()
+    grad = model.expanded.new_lm_head.grad.clone()
+    model.zero_grad()
+    reference = next_token_loss(model(ids).logits, ids)
+    reference.backward()
+    torch.testing.assert_close(loss, reference, rtol=0, atol=0)
+    torch.testing.assert_close(grad, model.expanded.new_lm_head.grad, rtol=0, atol=0)
