@@ -1,9 +1,10 @@
 """Local training of many clients at once: one model per row of a parameter stack.
 
 `train` runs every client of a call together: parameters are stacked on a client axis,
-each row's loss comes from `vmap` over `functional_call`, one backward pass gives every row
-its own gradient, and clients with fewer local steps are padded with masked steps. `train_sequential` is the plain per-client
-loop with the same maths and the same data order; tests hold the two equal.
+each row's loss comes from `vmap` over `functional_call` (or the model's batched-ops form),
+one backward pass gives every row its own gradient, and clients with fewer local steps are
+padded with masked steps. `train_sequential` is the plain per-client loop with the same
+maths and the same data order; tests hold the two equal.
 """
 from __future__ import annotations
 
