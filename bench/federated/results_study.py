@@ -108,13 +108,13 @@ def _jsonable(value: Any) -> Any:
 
 
 # -- the three comparisons ------------------------------------------------------------------------
-def ic_study(size: Size, dataset: str, seed: int) -> dict[str, Any]:
+def ic_study(size: Size, dataset: str, seed: int, combining: bool = True) -> dict[str, Any]:
     """FedAvg vs HierFAVG vs FedAvg-IC (and its ablations) at equal simulated time."""
     config = FederatedConfig(
         num_clients=size.ic_nodes, clients_per_round=size.ic_nodes, local_epochs=1, batch_size=size.ic_batch_size, lr=0.1,
         lr_decay=0.99, seed=seed, model=ModelSettings(name="softmax"),
         partition=PartitionSettings(kind="location_skew", mean_classes_per_node=2.0, mean_classes_per_location=5.0),
-        network=NetworkSettings(topology="fat_tree", pods=size.ic_pods))
+        network=NetworkSettings(topology="fat_tree", pods=size.ic_pods, in_network_combining=combining))
     data = load_dataset(dataset, seed)
     runs = {"fedavg": run_one(config, data, "fedavg", {}, size.ic_fedavg_rounds)}
     budget = runs["fedavg"]["curve"][-1][1]
@@ -169,7 +169,14 @@ def fedcm_study(size: Size, dataset: str, seed: int) -> dict[str, Any]:
     return {name: run_one(config, data, "fedcm", options, size.fedcm_rounds) for name, options in FEDCM_VARIANTS.items()}
 
 
-STUDIES = {"ic": ic_study, "tornado": tornado_study, "fedcm": fedcm_study}
+def ic_study_without_combining(size: Size, dataset: str, seed: int) -> dict[str, Any]:
+    """The same, with every transfer carried separately (no in-network merging or multicast),
+    which makes the star's many uploads into the server contend on its links."""
+    return ic_study(size, dataset, seed, combining=False)
+
+
+STUDIES = {"ic": ic_study, "ic_no_combining": ic_study_without_combining, "tornado": tornado_study,
+           "fedcm": fedcm_study}
 
 
 def main() -> None:
