@@ -12,6 +12,7 @@ from typing import Any, Callable, Mapping
 import torch
 
 from ..data.corpus import BiographyData, build_biography_data
+from ..data.packing import BatchPool
 from ..data.tokenization import WordTokenizer
 from ..models.llama import LlamaConfig, LlamaForCausalLM
 from ..worker.job_context import JobConfigError, JobContext
@@ -40,7 +41,7 @@ def new_base_model(spec: ScaleSpec, vocab_size: int) -> LlamaForCausalLM:
     return LlamaForCausalLM(config)
 
 
-def train_full(ctx: JobContext, lm: LlamaForCausalLM, pool: Any, cfg: TrainConfig, phase: str,
+def train_full(ctx: JobContext, lm: LlamaForCausalLM, pool: BatchPool, cfg: TrainConfig, phase: str,
                probe: Callable[[torch.nn.Module], Probe], span: tuple[float, float]) -> TrainResult:
     """Every parameter of a plain LM trains (pretrain and qa_finetune)."""
     trainee = CausalLMTrainee(lm).to(ctx.device)

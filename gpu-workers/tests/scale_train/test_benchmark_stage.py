@@ -60,6 +60,16 @@ def test_scale_preserve_keeps_task0_exactly_while_fft_changes_it(benchmark):
     assert fft["retentionNllAfter"] != fft["retentionNllBefore"]
 
 
+def test_scale_route_row_carries_a_threshold_sweep(benchmark):
+    result, _ = benchmark
+    route = next(row for row in result["table"] if row["method"] == "scale_route")
+    sweep = route["routerSweep"]
+    assert [p["tau"] for p in sweep][0] == 0.5
+    at_trained_tau = next(p for p in sweep if p["tau"] == 0.5)
+    assert at_trained_tau["retention"] == route["retentionAfter"]
+    assert at_trained_tau["acquisition"] == route["acquisition"]
+
+
 def test_curves_are_logged_per_method_with_context(benchmark):
     result, ctx = benchmark
     curve = result["phases"][2]["curve"]
