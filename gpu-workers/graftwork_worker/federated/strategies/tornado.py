@@ -88,9 +88,13 @@ class TornadoStrategy(Strategy):
                          options={"unit_groups": units, "model_keys": self._unit_keys(units)})
 
     def _unit_keys(self, units: list[int]) -> list[str]:
-        keys = self._model_keys()
-        return [GLOBAL] * len(units) if keys == [GLOBAL] else keys if self.config.ring_global else \
-            [keys[k] for k in units]
+        """The state key of the model each unit starts from."""
+        topology = self.config.global_topology
+        if topology is GlobalTopology.STAR:
+            return [GLOBAL] * len(units)
+        if topology is GlobalTopology.RING:
+            return [f"chain/{c}" for c in range(len(units))]  # unit c is chain c
+        return [f"group/{k}" for k in units]
 
     def run_round(self, sim: Simulation, rnd: int, plan: RoundPlan, state: FederationState) -> RoundOutcome:
         assert self.layout is not None, "setup() must run first"
