@@ -119,3 +119,26 @@ def test_bad_method_option_names_the_spec_field(protocol):
                 "methodOptions": {"lFp": 9}, **COMMON}
     with pytest.raises(JobConfigError, match=r"methodOptions\.l_fp"):
         run_scale_job(ctx)
+
+
+def test_continual_run_resumed_after_a_crash_ends_like_the_uninterrupted_one(protocol, tmp_path):
+    ctx, _, task0, _ = protocol
+    training = {**SHORT, "steps": 6, "checkpointEvery": 2, "evalEvery": 3}
+    spec = {"stage": "continual", "modelVersionId": task0["modelVersions"][0]["id"], "method": "scale_adapt",
+            "methodOptions": {"hidden": 16, "heads": 2, "ffn": 16, "lFp": 1}, **COMMON, "training": training}
+
+    def fresh(cancel_after: int | None = None) -> FakeJobContext:
+        other = FakeJobContext(spec, tmp_path / str(cancel_after), cancel_after_checks=cancel_after)
+        other.model_versions = dict(ctx.model_versions)
+        return other
+
+    straight = dict(run_scale_job(fresh()))
+    first = fresh(cancel_after=5)  # stopped before step 5, after the step-4 checkpoint
+    with pytest.raises(Exception, match="cancel"):
+        run_scale_job(first)
+    second = fresh()
+    second.checkpoints = list(first.checkpoints)
+    resumed = dict(run_scale_job(second))
+    assert resumed["phases"][0]["resumedFrom"] == 4
+    assert resumed["phases"][0]["curve"] == straight["phases"][0]["curve"]
+    assert resumed["table"] == straight["table"]
