@@ -78,3 +78,15 @@ def test_curves_are_logged_per_method_with_context(benchmark):
               and (p.context or {}).get("method") == "scale_route"]
     assert [p.step for p in logged] == [0, 3, 6]
     assert ctx.progress_updates[-1][0] == pytest.approx(1.0)
+
+
+def test_benchmark_into_a_new_language_runs_on_korean_task1(tmp_path):
+    two_steps = {"steps": 2, "batchSize": 4, "evalEvery": 0, "checkpointEvery": 0}
+    spec = {"stage": "benchmark", "modelSize": TINY["modelSize"],
+            "biographies": {**TINY["biographies"], "oldPeople": 12, "newPeople": 6, "task1Language": "ko"},
+            "pretrainTraining": two_steps, "qaTraining": two_steps, "training": two_steps,
+            "methods": [{"method": "scale_route", "options": {"hidden": 8, "heads": 2, "ffn": 8}}]}
+    result = dict(run_scale_job(FakeJobContext(spec, tmp_path)))
+    route = result["table"][0]
+    assert route["preservationHead"]["retention"] == route["retentionBefore"]
+    assert result["baseline"] is None and route["retentionRatio"] is None
