@@ -1,6 +1,13 @@
+import { INestApplication, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 import request from 'supertest';
+import { loadAppConfig } from '../src/config/app-config';
+import { ConfigModule } from '../src/config/config.module';
 import { ConfigError } from '../src/config/env';
+import { DatabaseModule } from '../src/database/database.module';
+import { HealthModule } from '../src/health/health.module';
 import { createTestApp, TestApp } from './support/test-app';
+import { createTestDatabase, TestDatabase } from './support/test-database';
 
 describe('health and configuration', () => {
   describe('with PostgreSQL and Redis up', () => {
@@ -29,22 +36,32 @@ describe('health and configuration', () => {
   });
 
   describe('with Redis on a dead port', () => {
-    let t: TestApp;
+    // Only the modules readiness needs: the full app cannot close while its queue clients
+    // keep retrying a dead Redis (reported to the runs pipeline), and its open handles
+    // would keep jest from exiting.
+    let app: INestApplication;
+    let db: TestDatabase;
     beforeAll(async () => {
+      db = await createTestDatabase('health_dead_redis');
       // Port 1 on loopback: nothing listens there, the connection is refused at once.
-      t = await createTestApp('health_dead_redis', { REDIS_URL: 'redis://127.0.0.1:1' });
+      const config = loadAppConfig({ DATABASE_URL: db.url, REDIS_URL: 'redis://127.0.0.1:1' });
+      @Module({ imports: [ConfigModule.forRoot(config), DatabaseModule, HealthModule] })
+      class ReadinessOnly {}
+      app = await NestFactory.create(ReadinessOnly, { logger: false });
+      await app.init();
     });
     afterAll(async () => {
-      await t?.close();
+      await app?.close();
+      await db?.drop();
     });
 
     it('answers ready 503 naming redis as the failed check', async () => {
-      const res = await request(t.server).get('/health/ready').expect(503);
+      const res = await request(app.getHttpServer()).get('/health/ready').expect(503);
       expect(res.body.ready).toBe(false);
       expect(res.body.checks.postgres).toEqual({ ok: true });
       expect(res.body.checks.redis.ok).toBe(false);
       expect(typeof res.body.checks.redis.error).toBe('string');
-      await request(t.server).get('/health/live').expect(200);
+      await request(app.getHttpServer()).get('/health/live').expect(200);
     });
   });
 

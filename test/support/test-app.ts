@@ -46,6 +46,20 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+const CLOSE_TIMEOUT_MS = 10_000;
+
+async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export async function createTestApp(label: string, env: Record<string, string> = {}): Promise<TestApp> {
   const db = await createTestDatabase(label);
   const artifactDir = mkdtempSync(join(tmpdir(), `gw-${label.replace(/[^a-z0-9]/gi, '')}-`));
@@ -83,9 +97,14 @@ export async function createTestApp(label: string, env: Record<string, string> =
         return { key: created.secret, id: created.apiKey.id, projectId: project.id };
       },
       async close() {
-        await app.close();
-        await db.drop();
-        rmSync(artifactDir, { recursive: true, force: true });
+        // Always drop the database, even when a module fails (or takes too long) to stop,
+        // e.g. a queue client still retrying a dead Redis.
+        try {
+          await withTimeout(app.close(), CLOSE_TIMEOUT_MS, 'app.close()');
+        } finally {
+          await db.drop();
+          rmSync(artifactDir, { recursive: true, force: true });
+        }
       },
     };
   } catch (error) {
