@@ -161,9 +161,13 @@ def main() -> None:
     parser.add_argument("--size", choices=sorted(SIZES), default="small")
     parser.add_argument("--device", default="cuda:0" if torch.cuda.is_available() else "cpu")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--task1-steps", type=int, help="override the Task-1 (continual) steps of the size")
     parser.add_argument("--json", type=Path, help="also write the full result (curves included) here")
     args = parser.parse_args()
     spec = {"stage": "benchmark", "seed": args.seed, **SIZES[args.size]}
+    if args.task1_steps:
+        spec["training"] = {**spec["training"], "steps": args.task1_steps,
+                            "warmupSteps": max(1, args.task1_steps // 20), "evalEvery": max(1, args.task1_steps // 4)}
     device_name = torch.cuda.get_device_name(0) if args.device.startswith("cuda") else platform.processor() or "cpu"
     print(f"size={args.size} device={args.device} ({device_name}) torch={torch.__version__} "
           f"threads={torch.get_num_threads()}", flush=True)
