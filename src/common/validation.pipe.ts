@@ -1,12 +1,27 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
+import { getMetadataStorage } from 'class-validator';
 import { InputError } from './errors';
 
 /**
  * class-validator for REST bodies/queries and GraphQL inputs, reporting the first bad
  * field as InputError(field, expected) so both APIs answer with the same shape.
+ * Only classes that declare class-validator rules are checked (and then strictly: unknown
+ * properties are refused). A class without any rule passes through untouched, so modules
+ * that validate against JSON Schema contracts (runs) are not second-guessed.
  */
+class DeclaredRulesValidationPipe extends ValidationPipe {
+  protected override toValidate(metadata: ArgumentMetadata): boolean {
+    if (!super.toValidate(metadata) || !metadata.metatype) return false;
+    return hasValidationRules(metadata.metatype);
+  }
+}
+
+export function hasValidationRules(type: Function): boolean {
+  return getMetadataStorage().getTargetValidationMetadatas(type, '', true, false).length > 0;
+}
+
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new DeclaredRulesValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
