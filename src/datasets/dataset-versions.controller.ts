@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
@@ -15,6 +15,7 @@ export class DatasetVersionsController {
   constructor(private readonly versions: DatasetVersionsService) {}
 
   @Get(':id')
+  @ApiOkResponse({ type: DatasetVersionDto })
   get(@CurrentPrincipal() principal: Principal, @Param('id', ParseIdPipe) id: string): Promise<DatasetVersionDto> {
     return this.versions.get(principal.projectId, id);
   }

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Inject, Param, Patch, Post, Put, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiConsumes, ApiHeader, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiConsumes, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
@@ -32,22 +32,26 @@ export class DatasetsController {
 
   @Roles('editor')
   @Post()
+  @ApiCreatedResponse({ type: DatasetDto })
   create(@CurrentPrincipal() principal: Principal, @Body() input: CreateDatasetInput): Promise<DatasetDto> {
     return this.datasets.create(principal, input);
   }
 
   @Get()
+  @ApiOkResponse({ type: DatasetPageDto })
   list(@CurrentPrincipal() principal: Principal, @Query() args: ListArgs): Promise<DatasetPageDto> {
     return this.datasets.list(principal.projectId, args);
   }
 
   @Get(':id')
+  @ApiOkResponse({ type: DatasetDto })
   get(@CurrentPrincipal() principal: Principal, @Param('id', ParseIdPipe) id: string): Promise<DatasetDto> {
     return this.datasets.get(principal.projectId, id);
   }
 
   @Roles('editor')
   @Patch(':id')
+  @ApiOkResponse({ type: DatasetDto })
   update(@CurrentPrincipal() principal: Principal, @Param('id', ParseIdPipe) id: string, @Body() input: UpdateDatasetInput): Promise<DatasetDto> {
     return this.datasets.update(principal, id, input);
   }
@@ -60,6 +64,7 @@ export class DatasetsController {
   @ApiQuery({ name: 'sha256', required: false, description: 'expected checksum, or header X-Graftwork-Sha256' })
   @ApiQuery({ name: 'maxBytes', required: false, description: 'lower size limit, or header X-Graftwork-Max-Bytes' })
   @ApiHeader({ name: 'Content-Type', enum: ['application/octet-stream'] })
+  @ApiOkResponse({ type: DatasetVersionDto })
   upload(@CurrentPrincipal() principal: Principal, @Param('id', ParseIdPipe) id: string, @Req() req: Request): Promise<DatasetVersionDto> {
     const upload = readUploadRequest(req, DATASET_FORMATS, this.config.maxUploadBytes);
     return this.versions.upload(principal, id, {
@@ -71,6 +76,7 @@ export class DatasetsController {
   }
 
   @Get(':id/versions')
+  @ApiOkResponse({ type: DatasetVersionPageDto })
   listVersions(@CurrentPrincipal() principal: Principal, @Param('id', ParseIdPipe) id: string, @Query() args: PageArgsDto): Promise<DatasetVersionPageDto> {
     return this.versions.list(principal.projectId, id, args);
   }

@@ -15,6 +15,7 @@ export class ModelVersionsController {
   constructor(private readonly versions: ModelVersionsService) {}
 
   @Get(':id')
+  @ApiOkResponse({ type: ModelVersionDto })
   get(@CurrentPrincipal() principal: Principal, @Param('id', ParseIdPipe) id: string): Promise<ModelVersionDto> {
     return this.versions.get(principal.projectId, id);
   }

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Inject, Param, Patch, Post, Put, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiConsumes, ApiHeader, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiConsumes, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
@@ -25,22 +25,26 @@ export class ModelsController {
 
   @Roles('editor')
   @Post()
+  @ApiCreatedResponse({ type: ModelDto })
   create(@CurrentPrincipal() principal: Principal, @Body() input: CreateModelInput): Promise<ModelDto> {
     return this.models.create(principal, input);
   }
 
   @Get()
+  @ApiOkResponse({ type: ModelPageDto })
   list(@CurrentPrincipal() principal: Principal, @Query() args: ListArgs): Promise<ModelPageDto> {
     return this.models.list(principal.projectId, args);
   }
 
   @Get(':id')
+  @ApiOkResponse({ type: ModelDto })
   get(@CurrentPrincipal() principal: Principal, @Param('id', ParseIdPipe) id: string): Promise<ModelDto> {
     return this.models.get(principal.projectId, id);
   }
 
   @Roles('editor')
   @Patch(':id')
+  @ApiOkResponse({ type: ModelDto })
   update(@CurrentPrincipal() principal: Principal, @Param('id', ParseIdPipe) id: string, @Body() input: UpdateModelInput): Promise<ModelDto> {
     return this.models.update(principal, id, input);
   }
@@ -54,6 +58,7 @@ export class ModelsController {
   @ApiQuery({ name: 'parentVersionId', required: false, description: 'lineage parent, or header X-Graftwork-Parent-Version-Id' })
   @ApiHeader({ name: 'X-Graftwork-Derivation', required: false, description: 'JSON object: how this version was derived' })
   @ApiHeader({ name: 'X-Graftwork-Architecture', required: false, description: 'JSON object: the architecture' })
+  @ApiOkResponse({ type: ModelVersionDto })
   upload(@CurrentPrincipal() principal: Principal, @Param('id', ParseIdPipe) id: string, @Req() req: Request): Promise<ModelVersionDto> {
     const upload = readUploadRequest(req, null, this.config.maxUploadBytes);
     const metadata = readModelUploadMetadata(req);
@@ -67,6 +72,7 @@ export class ModelsController {
   }
 
   @Get(':id/versions')
+  @ApiOkResponse({ type: ModelVersionPageDto })
   listVersions(@CurrentPrincipal() principal: Principal, @Param('id', ParseIdPipe) id: string, @Query() args: PageArgsDto): Promise<ModelVersionPageDto> {
     return this.versions.list(principal.projectId, id, args);
   }

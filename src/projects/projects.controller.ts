@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
 import { CreatedProjectDto, CreateProjectInput, ProjectDto } from './dto/project.dto';
@@ -14,18 +14,21 @@ export class ProjectsController {
   /** The caller's own project (a key belongs to exactly one). */
   @Roles('admin')
   @Get()
+  @ApiOkResponse({ type: [ProjectDto] })
   list(@CurrentPrincipal() principal: Principal): Promise<ProjectDto[]> {
     return this.projects.listOwn(principal);
   }
 
   @Roles('viewer')
   @Get('current')
+  @ApiOkResponse({ type: ProjectDto })
   current(@CurrentPrincipal() principal: Principal): Promise<ProjectDto> {
     return this.projects.current(principal);
   }
 
   @Roles('admin')
   @Post()
+  @ApiCreatedResponse({ type: CreatedProjectDto })
   create(@CurrentPrincipal() principal: Principal, @Body() input: CreateProjectInput): Promise<CreatedProjectDto> {
     return this.projects.create(principal, input.name);
   }
