@@ -186,11 +186,15 @@ def main() -> None:
     parser.add_argument("--parts", default="ic,ic_no_combining,tornado,fedcm")
     parser.add_argument("--datasets", default="mnist,synthetic")
     parser.add_argument("--seeds", type=int, default=None)
+    parser.add_argument("--rounds", type=int, default=None, help="override every part's number of rounds")
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args()
     size = FULL if args.full else REDUCED
     if args.seeds is not None:
         size = replace(size, seeds=args.seeds)
+    if args.rounds is not None:
+        size = replace(size, ic_fedavg_rounds=args.rounds, ic_max_rounds=args.rounds, tornado_rounds=args.rounds,
+                       fedcm_rounds=args.rounds)
     parts = [p for p in args.parts.split(",") if p]
     unknown = sorted(set(parts) - set(STUDIES))
     if unknown:
