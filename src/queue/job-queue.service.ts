@@ -31,6 +31,7 @@ export class JobQueueService implements OnApplicationShutdown {
   private readonly connection: Redis;
   private readonly queues = new Map<string, Queue>();
   private readonly events: QueueEvents[] = [];
+  private readonly eventConnections: Redis[] = [];
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
     this.connection = createFailFastRedis(config.redisUrl);
@@ -94,7 +95,10 @@ export class JobQueueService implements OnApplicationShutdown {
   /** Calls `listener` for failed and stalled jobs of these kinds, as hints to re-check the run. */
   watch(kinds: readonly string[], listener: (event: QueueJobEvent) => void): void {
     for (const kind of kinds) {
-      const events = new QueueEvents(kind, { connection: createPatientRedis(this.config.redisUrl), prefix: this.config.queuePrefix });
+      // BullMQ leaves a connection it was handed open on close(), so we keep it to disconnect it ourselves.
+      const connection = createPatientRedis(this.config.redisUrl);
+      this.eventConnections.push(connection);
+      const events = new QueueEvents(kind, { connection, prefix: this.config.queuePrefix });
       events.on('error', (err) => this.logger.debug(`queue events ${kind}: ${err.message}`));
       events.on('failed', ({ jobId }) => listener({ kind, runId: jobId, event: 'failed' }));
       events.on('stalled', ({ jobId }) => listener({ kind, runId: jobId, event: 'stalled' }));
@@ -105,5 +109,6 @@ export class JobQueueService implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await Promise.allSettled([...this.events.map((e) => e.close()), ...[...this.queues.values()].map((q) => q.close())]);
     this.connection.disconnect();
+    for (const connection of this.eventConnections) connection.disconnect();
   }
 }
