@@ -8,7 +8,14 @@ export interface AttemptRequest {
   workerId: string;
   hostname: string;
   /**
-   * e.g. cuda:0 or cpu
+   * the device of this attempt: a short string (cuda:0, cpu) or a description object
    */
-  device: string;
+  device: string | DeviceDescription;
+}
+export interface DeviceDescription {
+  type: 'cuda' | 'cpu';
+  index?: number;
+  name?: string;
+  totalMemoryBytes?: number;
+  [k: string]: unknown;
 }

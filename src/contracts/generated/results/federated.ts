@@ -61,6 +61,8 @@ export interface FederatedResult {
   };
   /**
    * One entry per round: accuracy against rounds and against simulated time.
+   *
+   * Items: One round.
    */
   history: {
     /**
@@ -140,6 +142,8 @@ export interface FederatedResult {
   artifacts: {
     /**
      * The final model(s) as safetensors: the global model (key global), or one per group for personalised strategies.
+     *
+     * Items: One stored model.
      */
     models: {
       /**

@@ -193,6 +193,23 @@ export interface BiographyRow {
     answerNll: number | ('NaN' | 'Infinity' | '-Infinity');
   };
   /**
+   * benchmark, scale_route: the trained model scored at several routing thresholds tau (routing happens only at evaluation).
+   */
+  routerSweep?: {
+    /**
+     * Threshold: z_P where cos(z_P, z_A) >= tau.
+     */
+    tau: number;
+    /**
+     * Task-0 first-answer-token accuracy at tau.
+     */
+    retention: number;
+    /**
+     * Task-1 first-answer-token accuracy at tau.
+     */
+    acquisition: number;
+  }[];
+  /**
    * benchmark: retentionAfter / the baseline's (null without a baseline or when it is 0).
    */
   retentionRatio?: number | null;

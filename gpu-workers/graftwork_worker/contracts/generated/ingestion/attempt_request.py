@@ -6,9 +6,17 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import BaseModel, ConfigDict, Field
 
 
+class DeviceDescription(BaseModel):
+    model_config = ConfigDict(extra='allow', populate_by_name=True)
+    type: Literal['cuda', 'cpu']
+    index: Annotated[int, Field(strict=True, ge=0)] | None = Field(default=None)
+    name: Annotated[str, Field(strict=True, max_length=200)] | None = Field(default=None)
+    totalMemoryBytes: Annotated[int, Field(strict=True, ge=0)] | None = Field(default=None)
+
+
 class AttemptRequest(BaseModel):
     "POST /api/v1/ingest/runs/:runId/attempts: a worker took the job and starts an attempt."
     model_config = ConfigDict(extra='forbid', populate_by_name=True)
     workerId: Annotated[str, Field(strict=True, min_length=1, max_length=200)]
     hostname: Annotated[str, Field(strict=True, min_length=1, max_length=255)]
-    device: Annotated[str, Field(strict=True, min_length=1, max_length=100)] = Field(description='e.g. cuda:0 or cpu')
+    device: Union[Annotated[str, Field(strict=True, min_length=1, max_length=100)], DeviceDescription] = Field(description='the device of this attempt: a short string (cuda:0, cpu) or a description object')

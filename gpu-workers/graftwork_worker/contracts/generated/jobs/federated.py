@@ -46,7 +46,7 @@ class FederatedSpecNetwork(BaseModel):
     model_config = ConfigDict(extra='forbid', populate_by_name=True)
     topology: Literal['fat_tree', 'random', 'star'] | None = Field(default='fat_tree', description='fat_tree (k = pods), random (jellyfish-style random regular graph of switches) or star (one switch, no locations).')
     pods: Annotated[int, Field(strict=True, ge=1, le=256)] | None = Field(default=10, description='fat_tree: k, an even number (k pods, k/2 edge switches each). random: the number of locations the switches are split into.')
-    switches: Annotated[int, Field(strict=True, ge=2, le=10000)] | None = Field(default=20, description='random: number of switches.')
+    switches: Annotated[int, Field(strict=True, ge=2, le=2000)] | None = Field(default=20, description='random: number of switches.')
     degree: Annotated[int, Field(strict=True, ge=1, le=1000)] | None = Field(default=4, description='random: switch-to-switch links per switch.')
     placement: Literal['block', 'random'] | None = Field(default='block', description='block: consecutive clients share an edge switch (and a location); random: each client on a random edge switch.')
     bandwidthMBps: Union[Annotated[float, Field(strict=True, gt=0)], Annotated[list[Annotated[float, Field(strict=True, gt=0)]], Field(min_length=2, max_length=2)]] | None = Field(default=[1, 100], description="Link bandwidth in MB/s (10^6 bytes per second): one value, or [low, high] to draw each link's uniformly.")

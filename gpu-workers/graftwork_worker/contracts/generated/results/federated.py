@@ -26,6 +26,7 @@ class FederatedResultBest(BaseModel):
 
 
 class FederatedResultHistoryItem(BaseModel):
+    "One round."
     model_config = ConfigDict(extra='forbid', populate_by_name=True)
     round: Annotated[int, Field(strict=True, ge=1)] = Field(description='Round (1-based).')
     simTimeS: Annotated[float, Field(strict=True, ge=0)] = Field(description='Simulated time at the end of this round, seconds.')
@@ -54,6 +55,7 @@ class FederatedResultClients(BaseModel):
 
 
 class FederatedResultArtifactsModelsItem(BaseModel):
+    "One stored model."
     model_config = ConfigDict(extra='forbid', populate_by_name=True)
     key: Annotated[str, Field(strict=True)] = Field(description='Which model: global, or group/<g>.')
     name: Annotated[str, Field(strict=True)] = Field(description='Artifact name, e.g. model-global.safetensors.')

@@ -46,6 +46,13 @@ class BiographyRowPreservationHeadOption2(BaseModel):
     answerNll: Number = Field(description='Mean answer-token NLL (nats).')
 
 
+class BiographyRowRouterSweepItem(BaseModel):
+    model_config = ConfigDict(extra='forbid', populate_by_name=True)
+    tau: Annotated[float, Field(strict=True)] = Field(description='Threshold: z_P where cos(z_P, z_A) >= tau.')
+    retention: Fraction = Field(description='Task-0 first-answer-token accuracy at tau.')
+    acquisition: Fraction = Field(description='Task-1 first-answer-token accuracy at tau.')
+
+
 class ParameterReport(BaseModel):
     "Parameter counts of the trained model."
     model_config = ConfigDict(extra='forbid', populate_by_name=True)
@@ -71,6 +78,7 @@ class BiographyRow(BaseModel):
     acquisitionExact: Fraction = Field(description='Task-1 exact match after training.')
     acquisitionNll: Number = Field(description='Mean Task-1 answer-token NLL after training (nats).')
     preservationHead: Union[None, BiographyRowPreservationHeadOption2] = Field(description='SCALE methods: Task-0 scores read from the frozen preservation head (W_lm n_x) after training; null for baselines.')
+    routerSweep: list[BiographyRowRouterSweepItem] | None = Field(default=None, description='benchmark, scale_route: the trained model scored at several routing thresholds tau (routing happens only at evaluation).')
     retentionRatio: Union[Annotated[float, Field(strict=True)], None] | None = Field(default=None, description="benchmark: retentionAfter / the baseline's (null without a baseline or when it is 0).")
     acquisitionRatio: Union[Annotated[float, Field(strict=True)], None] | None = Field(default=None, description="benchmark: acquisition / the baseline's (null without a baseline or when it is 0).")
     parameters: ParameterReport
