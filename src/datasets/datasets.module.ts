@@ -1,6 +1,9 @@
-import { Module } from '@nestjs/common';
+import { Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { BuiltinDatasetsService } from './builtin-datasets.service';
+import { BuiltinDatasetsController } from './builtin/builtin-datasets.controller';
+import { BuiltinDatasetsResolver } from './builtin/builtin-datasets.resolver';
+import { MNIST_BUILTIN } from './builtin/mnist.builtin';
 import { DatasetEntity } from './dataset.entity';
 import { DatasetVersionEntity } from './dataset-version.entity';
 import { DatasetVersionsController } from './dataset-versions.controller';
@@ -11,8 +14,14 @@ import { DatasetsService } from './datasets.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([DatasetEntity, DatasetVersionEntity])],
-  controllers: [DatasetsController, DatasetVersionsController],
-  providers: [DatasetsService, DatasetVersionsService, BuiltinDatasetsService, DatasetsResolver],
+  controllers: [DatasetsController, DatasetVersionsController, BuiltinDatasetsController],
+  providers: [DatasetsService, DatasetVersionsService, BuiltinDatasetsService, DatasetsResolver, BuiltinDatasetsResolver],
   exports: [DatasetsService, DatasetVersionsService, BuiltinDatasetsService],
 })
-export class DatasetsModule {}
+export class DatasetsModule implements OnModuleInit {
+  constructor(private readonly builtins: BuiltinDatasetsService) {}
+
+  onModuleInit(): void {
+    this.builtins.register(MNIST_BUILTIN);
+  }
+}
