@@ -8,8 +8,11 @@ import { Injectable } from '@nestjs/common';
 export class DispatchSignal {
   private waiter: (() => void) | null = null;
   private pending = false;
+  /** GRAFTWORK_DISPATCH_WAKE=off: polling only (the dispatch benchmark's baseline). */
+  private readonly enabled = process.env.GRAFTWORK_DISPATCH_WAKE !== 'off';
 
-  wake(): void {
+  wake(force = false): void {
+    if (!this.enabled && !force) return;
     if (this.waiter) {
       const resolve = this.waiter;
       this.waiter = null;

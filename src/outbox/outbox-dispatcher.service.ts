@@ -45,7 +45,7 @@ export class OutboxDispatcher implements OnApplicationBootstrap, OnApplicationSh
 
   async onApplicationShutdown(): Promise<void> {
     this.running = false;
-    this.signal.wake();
+    this.signal.wake(true);
     await this.loop;
   }
 

@@ -63,9 +63,11 @@ export class OutboxRepository {
 
   /** How long until the next unsent row is due (null: none), so the loop sleeps no longer than needed. */
   async nextDueInMs(m: EntityManager): Promise<number | null> {
+    // No GREATEST in SQL: it skips NULLs, and "no pending row" must stay null (not "due now").
     const rows = (await m.query(
-      `SELECT GREATEST(0, EXTRACT(EPOCH FROM (min(available_at) - now())) * 1000)::float8 AS ms FROM outbox_events WHERE sent_at IS NULL`,
+      `SELECT (EXTRACT(EPOCH FROM (min(available_at) - now())) * 1000)::float8 AS ms FROM outbox_events WHERE sent_at IS NULL`,
     )) as { ms: number | null }[];
-    return rows[0]?.ms ?? null;
+    const ms = rows[0]?.ms ?? null;
+    return ms === null ? null : Math.max(0, ms);
   }
 }
