@@ -68,7 +68,7 @@ async function follow(run, label) {
 
 function describe(event) {
   const d = event.data ?? {};
-  if (event.type === 'status') return `status → ${d.status}${d.reason ? ` (${d.reason}: ${d.message ?? ''})` : ''}`;
+  if (event.type === 'status') return `status → ${d.status}${d.reason && d.status !== 'succeeded' ? ` (${d.reason}: ${d.message ?? ''})` : ''}`;
   if (event.type === 'progress' && typeof d.fraction === 'number') return `${(100 * d.fraction).toFixed(0).padStart(3)}% ${d.message ?? ''}`;
   return '';
 }
@@ -90,13 +90,15 @@ async function sample() {
   console.log('\nresults');
   let failures = 0;
   for (const [i, run] of finished.entries()) {
-    const summary = await api('GET', `/api/v1/runs/${run.id}/metrics/summary`).catch(() => []);
+    const { summary } = await api('GET', `/api/v1/runs/${run.id}/metrics/summary`);
     const artifacts = await api('GET', `/api/v1/runs/${run.id}/artifacts`).catch(() => []);
     const list = Array.isArray(artifacts) ? artifacts : artifacts.items ?? [];
     if (run.status !== 'succeeded') failures++;
-    console.log(`- ${runs[i].kind}: ${run.status}${run.reason ? ` (${run.reason})` : ''}  run ${run.id}`);
-    for (const m of (Array.isArray(summary) ? summary : summary.items ?? []).slice(0, 6)) {
-      console.log(`    ${m.key}${m.context && Object.keys(m.context).length ? JSON.stringify(m.context) : ''}: last ${fmt(m.last)} min ${fmt(m.min)} max ${fmt(m.max)} (${m.count} points)`);
+    const why = run.status === 'succeeded' ? '' : ` (${run.reason}: ${run.message ?? ''})`;
+    console.log(`- ${runs[i].kind}: ${run.status}${why}  run ${run.id}`);
+    // Whole-run series only (per-client or per-method series carry a context).
+    for (const m of summary.filter((m) => !m.context || Object.keys(m.context).length === 0).slice(0, 6)) {
+      console.log(`    ${m.key}: last ${fmt(m.lastValue)} (step ${m.lastStep})  min ${fmt(m.min)}  max ${fmt(m.max)}  ${m.count} points`);
     }
     for (const a of list.filter((a) => a.kind !== 'checkpoint').slice(0, 6)) console.log(`    artifact ${a.name} ${a.bytes} bytes sha256 ${String(a.sha256).slice(0, 16)}…`);
     if (runs[i].kind === 'scale' && run.result?.table) printScaleTable(run.result.table);
@@ -111,10 +113,13 @@ async function sample() {
 
 const fmt = (v) => (typeof v === 'number' ? Number(v.toPrecision(4)) : v);
 
+/** Retention = Task-0 first-answer-token accuracy before → after Task-1 training; acquisition = Task-1 accuracy after. */
 function printScaleTable(table) {
-  console.log('    method            retention   acquisition');
+  const pct = (v) => `${(100 * v).toFixed(1)}%`;
+  console.log('    method            retention (before → after)   acquisition');
   for (const row of table) {
-    console.log(`    ${String(row.method).padEnd(17)} ${fmt(row.retention ?? row.retentionAccuracy)}`.padEnd(34) + ` ${fmt(row.acquisition ?? row.acquisitionAccuracy)}`);
+    const retention = `${pct(row.retentionBefore)} → ${pct(row.retentionAfter)}`;
+    console.log(`    ${String(row.method).padEnd(17)} ${retention.padEnd(28)} ${pct(row.acquisition)}`);
   }
 }
 

@@ -30,11 +30,16 @@ install_node_packages() {
 pick_python() {
   local c
   for c in python3.13 python3.12 python3.11 python3; do
-    if command -v "$c" >/dev/null 2>&1 && "$c" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)'; then
+    if command -v "$c" >/dev/null 2>&1 && "$c" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null; then
       echo "$c"; return 0
     fi
   done
   return 1
+}
+
+quiet_pip() {
+  local log="$GW_VAR/logs/pip.log"
+  "$@" >"$log" 2>&1 || { cat "$log" >&2; die "pip install failed (log: $log)"; }
 }
 
 install_python_env() {
@@ -45,7 +50,8 @@ install_python_env() {
     "$py" -m venv "$GW_VENV" 2>/dev/null || { apt_install python3-venv && "$py" -m venv "$GW_VENV"; } ||
       die "could not create a virtual environment: install python3-venv"
   fi
-  local pip=("$GW_VENV/bin/python" -m pip install --quiet --disable-pip-version-check)
+  # pip's own chatter goes to a log; it is shown only when an install fails.
+  local pip=(quiet_pip "$GW_VENV/bin/python" -m pip install --quiet --disable-pip-version-check)
   if ! "$GW_VENV/bin/python" -c "import torch, sys; sys.exit(0 if torch.__version__.startswith('$TORCH_VERSION') else 1)" 2>/dev/null; then
     # Pin torch exactly: an open range resolves to a multi-GB CUDA build. The CPU build is
     # taken from a local wheel folder when pip has one configured, else from PyTorch's CPU index.
