@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
+import type { Server } from 'node:http';
+import { createApp } from '../../src/app.factory';
 import { createTestApp, type TestApp } from '../support/test-app';
 
 const WORKER_BIN = join(__dirname, '../../gpu-workers/.venv/bin/graftwork-worker');
@@ -162,6 +164,33 @@ describeIfWorker('platform end to end with the Python worker', () => {
         [runId],
       )) as { n: number }[];
       expect(dup[0].n).toBe(0);
+      const loss = (await ds.query(`SELECT count(*)::int AS n FROM metric_points WHERE run_id = $1 AND key = 'loss'`, [runId])) as { n: number }[];
+      expect(loss[0].n).toBe(60); // every step once, including those redone after the resume
+    } finally {
+      await ds.destroy();
+    }
+  }, 240_000);
+
+  it('loses nothing when the service stops mid-run and starts again', async () => {
+    const runId = await createRun({ steps: 40, batchSize: 4, hiddenSize: 4, matmulSize: 16, copyMB: 1, stepDelayMs: 100, checkpointEverySteps: 5 });
+    await waitFor('running', async () => ((await getRun(runId)).progress?.fraction > 0.1 ? true : undefined), 90_000);
+    const port = Number(new URL(t.baseUrl).port);
+    await t.app.close();
+    await sleep(1500);
+    // The same configuration and port: the worker keeps retrying (and spooling) meanwhile.
+    const app = await createApp({ config: t.config, logger: false });
+    await app.listen(port, '127.0.0.1');
+    t.app = app;
+    t.server = app.getHttpServer() as Server;
+    const run = await waitFor('a terminal status', async () => {
+      const r = await getRun(runId);
+      return ['succeeded', 'failed', 'cancelled'].includes(r.status) ? r : undefined;
+    }, 120_000);
+    expect(run.status).toBe('succeeded');
+    const ds = await t.db.connect();
+    try {
+      const loss = (await ds.query(`SELECT count(*)::int AS n FROM metric_points WHERE run_id = $1 AND key = 'loss'`, [runId])) as { n: number }[];
+      expect(loss[0].n).toBe(40);
     } finally {
       await ds.destroy();
     }
