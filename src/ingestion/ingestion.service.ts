@@ -82,7 +82,7 @@ export class IngestionService {
       const rows = (await m.query(
         `INSERT INTO run_attempts (run_id, attempt_number, fencing_token, worker_id, hostname, device, resumed_from_artifact_id, resumed_from_step)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-        [runId, number, token, body.workerId, body.hostname, body.device, run.checkpointArtifactId, run.checkpointStep],
+        [runId, number, token, body.workerId, body.hostname, deviceLabel(body.device), run.checkpointArtifactId, run.checkpointStep],
       )) as { id: string }[];
       const attemptId = rows[0].id;
       const moved = await this.transitions.move(m, runId, 'running', {
@@ -288,6 +288,13 @@ export class IngestionService {
       events.push(done.event);
     });
   }
+}
+
+/** `cuda:0 (NVIDIA H100)` from a device description; a plain string is kept as it is. */
+function deviceLabel(device: AttemptRequest['device']): string {
+  if (typeof device === 'string') return device;
+  const where = device.index === undefined ? device.type : `${device.type}:${device.index}`;
+  return device.name ? `${where} (${device.name})` : where;
 }
 
 /** Format of a registered model version, from the artifact's file name. */
