@@ -190,4 +190,40 @@ describe('runs pipeline (PostgreSQL + Redis)', () => {
     expect(Math.min(...series.points.map((p: { min: number }) => p.min))).toBe(-5);
     await request(t.server).get(`/api/v1/runs/${run.id}/metrics?maxPoints=0`).set(t.auth(viewer)).expect(400);
   });
+
+  it('answers wide buckets from the 100-step rollups exactly as a scan of every point would', async () => {
+    const run = await createRun();
+    const a = await startAttempt(run.id);
+    const path = `/api/v1/ingest/runs/${run.id}/metrics`;
+    // Steps start off the rollup grid (37) and arrive in two batches that share rollup buckets.
+    const value = (step: number) => (step === 9_001 ? 1e6 : step === 4_321 ? -1e6 : Math.sin(step / 50));
+    const steps = Array.from({ length: 20_000 }, (_, i) => 37 + i);
+    for (const half of [steps.filter((x) => x % 2 === 0), steps.filter((x) => x % 2 === 1)]) {
+      const points = half.map((step) => ({ key: 'loss', step, value: value(step) }));
+      await request(t.server).post(path).set(t.auth(worker)).set(FENCE, String(a.fencingToken)).send({ points }).expect(200);
+    }
+    const maxPoints = 50;
+    const res = await request(t.server).get(`/api/v1/runs/${run.id}/metrics?keys=loss&maxPoints=${maxPoints}`).set(t.auth(viewer)).expect(200);
+    const series = res.body.series[0];
+    expect(series.points.length).toBeLessThanOrEqual(maxPoints);
+    // Brute force over the same grid: buckets of a multiple of 100 steps aligned at a multiple of 100.
+    const base = Math.floor(37 / 100) * 100;
+    const width = Math.ceil((steps[steps.length - 1] - base + 1) / maxPoints / 100) * 100;
+    const expected = new Map<number, { step: number; n: number; min: number; max: number; sum: number }>();
+    for (const step of steps) {
+      const b = Math.floor((step - base) / width);
+      const e = expected.get(b) ?? { step, n: 0, min: Infinity, max: -Infinity, sum: 0 };
+      e.n += 1;
+      e.min = Math.min(e.min, value(step));
+      e.max = Math.max(e.max, value(step));
+      e.sum += value(step);
+      expected.set(b, e);
+    }
+    const want = [...expected.values()];
+    expect(series.points.map((p: { step: number }) => p.step)).toEqual(want.map((e) => e.step));
+    expect(series.points.map((p: { count: number }) => p.count)).toEqual(want.map((e) => e.n));
+    expect(series.points.map((p: { min: number }) => p.min)).toEqual(want.map((e) => e.min));
+    expect(series.points.map((p: { max: number }) => p.max)).toEqual(want.map((e) => e.max));
+    series.points.forEach((p: { value: number }, i: number) => expect(p.value).toBeCloseTo(want[i].sum / want[i].n, 9));
+  });
 });

@@ -45,11 +45,14 @@ export interface SummaryRow {
   lastValue: WireNumber;
 }
 
+/** Steps per metric_rollups bucket (migrations/1764200000000-metric-rollups.ts). */
+export const ROLLUP_STEPS = 100;
+
 /**
  * One statement per batch: checks the attempt's fencing token (FOR SHARE, so a new
  * attempt's token bump waits for it), inserts every point with ON CONFLICT DO NOTHING
  * (idempotent on run, key, step, context), and folds only the newly inserted points into
- * the per-series summary.
+ * the per-series summary and the 100-step rollups.
  */
 const INSERT_BATCH = `
 WITH guard AS (
@@ -83,6 +86,19 @@ summary AS (
     last_step = GREATEST(s.last_step, excluded.last_step),
     updated_at = now()
   RETURNING 1
+),
+-- Executed even though nothing below reads it (PostgreSQL runs every data-modifying CTE).
+rollup AS (
+  INSERT INTO metric_rollups AS r (run_id, key, context_hash, bucket, count, min, max, sum, first_step)
+  SELECT $1, key, context_hash, floor(step / ${ROLLUP_STEPS}.0)::bigint, count(*), min(value), max(value), sum(value), min(step)
+  FROM inserted GROUP BY key, context_hash, floor(step / ${ROLLUP_STEPS}.0)::bigint
+  ON CONFLICT (run_id, key, context_hash, bucket) DO UPDATE SET
+    count = r.count + excluded.count,
+    min = LEAST(r.min, excluded.min),
+    max = GREATEST(r.max, excluded.max),
+    sum = r.sum + excluded.sum,
+    first_step = LEAST(r.first_step, excluded.first_step)
+  RETURNING 1
 )
 SELECT (SELECT count(*) FROM guard)::int AS fenced_ok,
        (SELECT count(*) FROM summary)::int AS touched,
@@ -92,19 +108,36 @@ SELECT (SELECT count(*) FROM guard)::int AS fenced_ok,
 /**
  * Downsampling in SQL: each series' step range is cut into at most maxPoints buckets, and
  * each bucket answers its first step, mean, min and max, so a one-step spike still shows.
+ * Series whose buckets span fewer than ROLLUP_STEPS steps read their points; wider ones
+ * read the rollups, with chart buckets widened to a multiple of ROLLUP_STEPS and aligned
+ * to the rollup grid so every rollup row lands in one chart bucket (min/max stay exact).
  */
 const DOWNSAMPLE = `
 WITH s AS (
   SELECT key, context_hash, context, count, first_step,
-         GREATEST(1, ceil((last_step - first_step + 1)::numeric / $2))::bigint AS width
+         GREATEST(1, ceil((last_step - first_step + 1)::numeric / $2))::bigint AS width,
+         (floor(first_step / ${ROLLUP_STEPS}.0) * ${ROLLUP_STEPS})::bigint AS base,
+         (ceil((last_step - floor(first_step / ${ROLLUP_STEPS}.0) * ${ROLLUP_STEPS} + 1)::numeric / $2 / ${ROLLUP_STEPS}) * ${ROLLUP_STEPS})::bigint AS rolled_width
   FROM run_metric_summaries
   WHERE run_id = $1 AND ($3::text[] IS NULL OR key = ANY($3)) AND ($4::jsonb IS NULL OR context_hash = md5($4::jsonb::text))
+),
+from_points AS (
+  SELECT s.key, s.context_hash, s.context, s.count::float8 AS total, min(p.step)::float8 AS step, count(*)::int AS n,
+         min(p.value) AS lo, max(p.value) AS hi, avg(p.value) AS mean
+  FROM s JOIN metric_points p ON p.run_id = $1 AND p.key = s.key AND p.context_hash = s.context_hash
+  WHERE s.width < ${ROLLUP_STEPS}
+  GROUP BY s.key, s.context_hash, s.context, s.count, (p.step - s.first_step) / s.width
+),
+from_rollups AS (
+  SELECT s.key, s.context_hash, s.context, s.count::float8 AS total, min(r.first_step)::float8 AS step, sum(r.count)::int AS n,
+         min(r.min) AS lo, max(r.max) AS hi, sum(r.sum) / sum(r.count) AS mean
+  FROM s JOIN metric_rollups r ON r.run_id = $1 AND r.key = s.key AND r.context_hash = s.context_hash
+  WHERE s.width >= ${ROLLUP_STEPS}
+  GROUP BY s.key, s.context_hash, s.context, s.count, (r.bucket * ${ROLLUP_STEPS} - s.base) / s.rolled_width
 )
-SELECT s.key, s.context, s.count::float8 AS total, min(p.step)::float8 AS step, count(*)::int AS n,
-       min(p.value)::text AS lo, max(p.value)::text AS hi, avg(p.value)::text AS mean
-FROM s JOIN metric_points p ON p.run_id = $1 AND p.key = s.key AND p.context_hash = s.context_hash
-GROUP BY s.key, s.context_hash, s.context, s.count, (p.step - s.first_step) / s.width
-ORDER BY s.key, s.context_hash, step`;
+SELECT key, context, total, step, n, lo::text AS lo, hi::text AS hi, mean::text AS mean
+FROM (SELECT * FROM from_points UNION ALL SELECT * FROM from_rollups) u
+ORDER BY key, context_hash, step`;
 
 @Injectable()
 export class MetricsRepository {
