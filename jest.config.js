@@ -1,6 +1,9 @@
 // Two projects: fast unit specs beside the code, and integration/e2e specs under test/
 // that need the real PostgreSQL, Redis and (for e2e) the Python worker.
-const swc = ['@swc/jest', {
+//
+// NestJS 12 ships ES modules only, and jest on Node < 24.9 cannot require() them, so those
+// packages are compiled to CommonJS with swc like our own files.
+const swcTs = ['@swc/jest', {
   jsc: {
     parser: { syntax: 'typescript', decorators: true },
     transform: { legacyDecorator: true, decoratorMetadata: true },
@@ -8,23 +11,29 @@ const swc = ['@swc/jest', {
   },
   module: { type: 'commonjs' },
 }];
+const swcJs = ['@swc/jest', { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } }];
+const ESM_ONLY_PACKAGES = ['@nestjs'];
+
+const common = {
+  testEnvironment: 'node',
+  rootDir: __dirname,
+  transform: { '^.+\\.ts$': swcTs, '^.+\\.m?js$': swcJs },
+  transformIgnorePatterns: [`/node_modules/(?!(${ESM_ONLY_PACKAGES.join('|')})/)`],
+};
 
 module.exports = {
+  // In CI only: a Redis client left open by a module's shutdown must not hang the whole
+  // run. Locally jest still waits and says "did not exit", the signal to fix the leak.
+  forceExit: process.env.CI === 'true',
   projects: [
+    { ...common, displayName: 'unit', roots: ['<rootDir>/src'], testMatch: ['**/*.spec.ts'] },
     {
-      displayName: 'unit',
-      testEnvironment: 'node',
-      roots: ['<rootDir>/src'],
-      testMatch: ['**/*.spec.ts'],
-      transform: { '^.+\\.ts$': swc },
-    },
-    {
+      ...common,
       displayName: 'integration',
-      testEnvironment: 'node',
       roots: ['<rootDir>/test'],
       testMatch: ['**/*.int-spec.ts', '**/*.e2e-spec.ts'],
-      transform: { '^.+\\.ts$': swc },
-      maxWorkers: 1,
+      // Integration files build a database and an app in beforeAll: seconds on a busy machine.
+      testTimeout: 60_000,
     },
   ],
 };
