@@ -6,6 +6,8 @@ import { APP_CONFIG } from '../config/config.module';
 import type { JobEnvelope } from '../contracts/generated/queue/job-envelope';
 import { createFailFastRedis, createPatientRedis } from './redis-connection';
 
+const SHUTDOWN_CLOSE_GRACE_MS = 3000;
+
 export interface EnqueueOptions {
   attempts: number;
   backoffMs: number;
@@ -107,7 +109,10 @@ export class JobQueueService implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.allSettled([...this.events.map((e) => e.close()), ...[...this.queues.values()].map((q) => q.close())]);
+    // close() waits for Redis to answer; with Redis gone it would hold shutdown forever, so it
+    // gets a bounded grace and the connections are then dropped regardless.
+    const closing = Promise.allSettled([...this.events.map((e) => e.close()), ...[...this.queues.values()].map((q) => q.close())]);
+    await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, SHUTDOWN_CLOSE_GRACE_MS).unref())]);
     this.connection.disconnect();
     for (const connection of this.eventConnections) connection.disconnect();
   }
