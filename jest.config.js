@@ -25,6 +25,9 @@ module.exports = {
   // In CI only: a Redis client left open by a module's shutdown must not hang the whole
   // run. Locally jest still waits and says "did not exit", the signal to fix the leak.
   forceExit: process.env.CI === 'true',
+  // Integration files build a database and an app in beforeAll: seconds on a busy machine.
+  // (A global option: jest ignores testTimeout inside a project.)
+  testTimeout: 60_000,
   projects: [
     { ...common, displayName: 'unit', roots: ['<rootDir>/src'], testMatch: ['**/*.spec.ts'] },
     {
@@ -32,8 +35,6 @@ module.exports = {
       displayName: 'integration',
       roots: ['<rootDir>/test'],
       testMatch: ['**/*.int-spec.ts', '**/*.e2e-spec.ts'],
-      // Integration files build a database and an app in beforeAll: seconds on a busy machine.
-      testTimeout: 60_000,
     },
   ],
 };

@@ -3,9 +3,9 @@
  * (gpu-workers/.venv/bin/graftwork-worker) running `diagnostics` runs on the CPU.
  * Skipped with a message when the worker's virtual environment is missing.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -14,9 +14,9 @@ import WebSocket from 'ws';
 import type { Server } from 'node:http';
 import { createApp } from '../../src/app.factory';
 import { createTestApp, type TestApp } from '../support/test-app';
+import { startWorker as startWorkerProcess, waitFor, workerInstalled } from '../support/worker-process';
 
-const WORKER_BIN = join(__dirname, '../../gpu-workers/.venv/bin/graftwork-worker');
-const describeIfWorker = existsSync(WORKER_BIN) ? describe : describe.skip;
+const describeIfWorker = workerInstalled ? describe : describe.skip;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describeIfWorker('platform end to end with the Python worker', () => {
@@ -27,25 +27,7 @@ describeIfWorker('platform end to end with the Python worker', () => {
   const workers: ChildProcess[] = [];
 
   function startWorker(id: string): ChildProcess {
-    const child = spawn(WORKER_BIN, [], {
-      env: {
-        ...process.env,
-        GRAFTWORK_API_URL: t.baseUrl,
-        GRAFTWORK_WORKER_KEY: workerKey,
-        REDIS_URL: 'redis://127.0.0.1:6379',
-        QUEUE_PREFIX: prefix,
-        GRAFTWORK_QUEUES: 'diagnostics',
-        GRAFTWORK_WORKER_ID: id,
-        GRAFTWORK_SPOOL_DIR: join(stateDir, id, 'spool'),
-        GRAFTWORK_WORK_DIR: join(stateDir, id, 'work'),
-        GRAFTWORK_HEARTBEAT_INTERVAL_S: '0.5',
-        GRAFTWORK_CHECKPOINT_MIN_INTERVAL_S: '0',
-        GRAFTWORK_METRICS_FLUSH_S: '0.2',
-        GRAFTWORK_LOCK_DURATION_MS: '3000',
-        GRAFTWORK_STALLED_INTERVAL_MS: '1000',
-      },
-      stdio: ['ignore', 'ignore', process.env.E2E_WORKER_LOGS ? 'inherit' : 'ignore'],
-    });
+    const child = startWorkerProcess({ app: t, key: workerKey, prefix, queues: 'diagnostics', stateDir, id });
     workers.push(child);
     return child;
   }
@@ -67,15 +49,6 @@ describeIfWorker('platform end to end with the Python worker', () => {
     return body.data;
   };
   const getRun = async (id: string) => (await request(t.server).get(`/api/v1/runs/${id}`).set(t.auth()).expect(200)).body;
-  async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-    const end = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await probe();
-      if (value !== undefined) return value;
-      if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-      await sleep(200);
-    }
-  }
   const createRun = async (spec: object, experimentId?: string) =>
     (
       await gql('mutation($i: CreateRunInput!) { createRun(input: $i) { id } }', {
