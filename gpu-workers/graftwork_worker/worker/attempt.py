@@ -27,6 +27,7 @@ from .spool import Spool
 log = logging.getLogger(__name__)
 
 _PROGRESS_POST_INTERVAL_S = 1.0
+_FINAL_REPLAY_INTERVAL_S = 0.5
 _SHUTDOWN_MESSAGE = "the worker was shut down during training"
 
 CancelProbe = Callable[[str], Awaitable[bool]]  # run id -> is the Redis cancel key set?
@@ -120,7 +121,9 @@ class Attempt:
             await asyncio.gather(*background, return_exceptions=True)
             await self.child.wait_exit(5.0 if done.get("type") == "done" and not self.stale else 0.0)
             await self.child.kill()
-        return await self._finish(done)
+        outcome = await self._finish(done)
+        await self._drain_final_reports()
+        return outcome
 
     async def _pump(self, calls: ChildCalls) -> dict[str, Any]:
         """Relay the child's messages until its `done` message, its death, or a stale token."""
@@ -266,6 +269,35 @@ class Attempt:
                 retryable=True)
         except StaleAttempt as error:
             return AttemptOutcome("stale", str(error))
+
+    async def _drain_final_reports(self) -> None:
+        """Hold the attempt open until the service has its spooled reports (bounded).
+
+        A result or failure that met a service outage waits in the spool. Ending the attempt
+        then would complete the BullMQ job while the service still sees the run `running`
+        with silent heartbeats, so its reconciler would run the whole job again. Instead the
+        attempt keeps heartbeating and replaying until the spool is empty, the run moved on
+        (stale), the worker is stopping, or GRAFTWORK_FINAL_DELIVERY_S has passed.
+        """
+        if self.reporter is None or self.stale or self.interrupted:
+            return
+        run_id = self.reporter.run_id
+        if not self.spool.has_pending(run_id):
+            return
+        log.warning("run %s: final reports wait in the spool; holding the attempt until the service has them", run_id)
+        deadline = time.monotonic() + self.config.final_delivery_s
+        heartbeats = asyncio.create_task(self._heartbeats())
+        try:
+            while self.spool.has_pending(run_id) and not (self.stale or self.interrupted) and time.monotonic() < deadline:
+                try:
+                    await self.reporter.replay()
+                except StaleAttempt:
+                    return
+                if self.spool.has_pending(run_id):
+                    await asyncio.sleep(_FINAL_REPLAY_INTERVAL_S)
+        finally:
+            heartbeats.cancel()
+            await asyncio.gather(heartbeats, return_exceptions=True)
 
     async def _report_result(self, result: Mapping[str, Any]) -> AttemptOutcome:
         assert self.reporter is not None

@@ -46,6 +46,7 @@ class WorkerConfig:
     attempt_start_timeout_s: float
     deliver_retry_s: float
     upload_retry_s: float
+    final_delivery_s: float
 
 
 def _raw(env: Mapping[str, str], name: str) -> str | None:
@@ -134,4 +135,5 @@ def load_config(env: Mapping[str, str] | None = None) -> WorkerConfig:
         attempt_start_timeout_s=_number(env, "GRAFTWORK_ATTEMPT_START_TIMEOUT_S", 300.0, 0.0, 86400.0),
         deliver_retry_s=_number(env, "GRAFTWORK_DELIVER_RETRY_S", 5.0, 0.0, 3600.0),
         upload_retry_s=_number(env, "GRAFTWORK_UPLOAD_RETRY_S", 120.0, 0.0, 86400.0),
+        final_delivery_s=_number(env, "GRAFTWORK_FINAL_DELIVERY_S", 600.0, 0.0, 86400.0),
     )

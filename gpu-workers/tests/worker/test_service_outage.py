@@ -4,7 +4,7 @@ from __future__ import annotations
 import asyncio
 import json
 
-from .attempt_helpers import run_attempt, wait_until
+from .attempt_helpers import run_attempt, sample, wait_until
 from .conftest import REPO_CONTRACTS
 
 
@@ -32,3 +32,23 @@ def test_diagnostics_run_survives_an_outage_mid_training(make_config, service):
     assert run.duplicates == 0 and outage["from_step"] < 40
     stored = {name for name in run.artifacts if name.startswith("checkpoint-step-")}
     assert stored and stored != {f"checkpoint-step-{s}.pt" for s in range(5, 41, 5)}  # some fell in the outage
+
+
+
+def test_a_result_that_meets_an_outage_holds_the_attempt_until_it_is_delivered(make_config, service):
+    """Training ends while the service is down: the attempt must not end with its result only in the spool
+    (the job would complete while the service still saw the run running, and its reconciler would rerun it)."""
+    run_id = service.add_run({"steps": 4, "stepMs": 300})
+
+    async def outage_over_the_end(attempt) -> None:
+        await wait_until(lambda: attempt.reporter is not None, 120, "the attempt to start")
+        service.stop()
+        await wait_until(lambda: attempt.spool.has_pending(run_id), 120, "the result to reach the spool")
+        await asyncio.sleep(1.0)  # the attempt stays open meanwhile, heartbeating into the outage
+        service.start()
+
+    outcome, attempt = asyncio.run(run_attempt(make_config(), run_id, "sample", handler=sample("slow_steps"),
+                                               during=outage_over_the_end))
+    assert outcome.status == "succeeded"
+    assert service.runs[run_id].result == {"steps": 4}  # delivered before the attempt ended
+    assert not attempt.spool.has_pending(run_id)
